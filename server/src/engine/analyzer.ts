@@ -1,0 +1,341 @@
+import { createHash } from 'node:crypto';
+import { LineIndex } from './lineIndex';
+import { syntaxError, unusedSuppression } from './metaRules';
+import type { CellMap, Notebook } from './notebook';
+import type { Language, Node, Tree } from './parser';
+import type { AnyRule, Listener, Report, RuleOptions } from './rule';
+import { SemanticModel } from './semantic';
+import { parseSuppression, suppresses, type Suppression } from './suppression';
+import type { Finding, Fix, Severity } from './types';
+
+/** A rule as configured for one analysis. */
+export interface ActiveRule {
+  rule: AnyRule;
+  severity: Severity;
+  options: RuleOptions;
+}
+
+export interface AnalysisInput {
+  text: string;
+  tree: Tree;
+  /** For a notebook: where each code cell sits in `text`, and the notebook itself. */
+  cells?: CellMap;
+  notebook?: Notebook;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Rules that threw; their other findings in this file are dropped, the rest stand. */
+  ruleErrors: string[];
+}
+
+const ERROR_TYPE_ID = 0xffff;
+const MAX_SYNTAX_ERRORS = 10;
+
+/** Node types whose scopes and bindings the semantic model follows. */
+const SEMANTIC_ENTER = ['function_definition', 'lambda', 'class_definition', 'import_statement', 'import_from_statement', 'for_statement', 'for_in_clause', 'as_pattern'];
+const SEMANTIC_EXIT = ['function_definition', 'lambda', 'class_definition', 'assignment'];
+
+interface PendingReport {
+  active: ActiveRule;
+  report: Report;
+}
+
+/**
+ * Runs the rules over one parsed module in a single walk of its tree: every node goes to the
+ * listeners subscribed to its type, and nothing else is visited twice.
+ */
+export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): AnalysisResult {
+  const { text, tree } = input;
+  const semantic = new SemanticModel(text);
+  semantic.collectModuleImports(tree.rootNode);
+
+  const table = new DispatchTable(tree.language);
+  const pending: PendingReport[] = [];
+  const failed = new Set<AnyRule>();
+  const ruleErrors: string[] = [];
+  const guard = (active: ActiveRule, fn: Listener): Listener => (node) => {
+    if (failed.has(active.rule)) return;
+    try {
+      fn(node);
+    } catch (e) {
+      failed.add(active.rule);
+      ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
+    }
+  };
+  const moduleExits: Array<() => void> = [];
+
+  for (const t of SEMANTIC_ENTER) table.on(t, (n) => semantic.enter(n));
+  const suppressions: Suppression[] = [];
+  table.on('comment', (n) => {
+    const s = parseSuppression(n.text, n.startIndex, n.startPosition.row);
+    if (s) suppressions.push(s);
+  });
+
+  for (const active of rules) {
+    const { meta } = active.rule;
+    if (meta.requires && !meta.requires.some((m) => semantic.isImported(m))) continue;
+    const listeners = active.rule.create({
+      text,
+      options: active.options,
+      semantic,
+      notebook: input.notebook,
+      report: (report) => pending.push({ active, report }),
+    });
+    for (const [key, fn] of Object.entries(listeners)) {
+      if (!fn) continue;
+      if (key === 'module:exit') {
+        moduleExits.push(() => guard(active, fn as () => void)(tree.rootNode));
+      } else if (key.endsWith(':exit')) {
+        table.onExit(key.slice(0, -5), guard(active, fn as Listener));
+      } else {
+        table.on(key, guard(active, fn as Listener));
+      }
+    }
+  }
+  for (const t of SEMANTIC_EXIT) table.onExit(t, (n) => semantic.exit(n));
+
+  const syntaxErrors = walk(tree, table);
+  for (const exit of moduleExits) exit();
+
+  const lines = new LineIndex(text);
+  const finder = new FindingBuilder(text, lines, input.cells, tree);
+  const findings: Finding[] = [];
+  for (const { active, report } of pending) {
+    if (failed.has(active.rule)) continue;
+    findings.push(finder.build(active, report));
+  }
+
+  const syntaxRule = rules.find((r) => r.rule === syntaxError);
+  if (syntaxRule) {
+    for (const node of syntaxErrors.slice(0, MAX_SYNTAX_ERRORS)) {
+      const detail = node.isMissing ? `missing ${JSON.stringify(node.type)}` : `unexpected ${describe(node)}`;
+      findings.push(finder.build(syntaxRule, { node, messageId: 'default', data: { detail } }));
+    }
+  }
+
+  const kept = applySuppressions(findings, suppressions, lines);
+  const unusedRule = rules.find((r) => r.rule === unusedSuppression);
+  if (unusedRule) {
+    const known = new Set(rules.flatMap((r) => [r.rule.meta.id, r.rule.meta.code]));
+    for (const report of unusedSuppressionReports(suppressions, known, text)) kept.push(finder.build(unusedRule, report));
+  }
+  kept.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  finder.assignFingerprints(kept);
+  return { findings: kept, ruleErrors };
+}
+
+/** Listeners indexed by grammar type id, so the walk does one array read per node. */
+class DispatchTable {
+  readonly enter: Array<Listener[] | undefined> = [];
+  readonly exit: Array<Listener[] | undefined> = [];
+
+  constructor(private readonly language: Language) {}
+
+  on(type: string, fn: Listener): void {
+    for (const id of typeIds(this.language, type)) (this.enter[id] ??= []).push(fn);
+  }
+
+  onExit(type: string, fn: Listener): void {
+    for (const id of typeIds(this.language, type)) (this.exit[id] ??= []).push(fn);
+  }
+}
+
+const typeIdCache = new WeakMap<Language, Map<string, number[]>>();
+
+function typeIds(language: Language, type: string): number[] {
+  let byName = typeIdCache.get(language);
+  if (!byName) {
+    byName = new Map();
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      const name = language.nodeTypeForId(id);
+      if (!name || !language.nodeTypeIsNamed(id)) continue;
+      const ids = byName.get(name) ?? [];
+      ids.push(id);
+      byName.set(name, ids);
+    }
+    typeIdCache.set(language, byName);
+  }
+  const ids = byName.get(type);
+  if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
+  return ids;
+}
+
+/** The one walk. Returns the outermost ERROR and MISSING nodes, whose insides are not dispatched. */
+function walk(tree: Tree, table: DispatchTable): Node[] {
+  const errors: Node[] = [];
+  const cursor = tree.walk();
+  const leave = (): void => {
+    const listeners = table.exit[cursor.nodeTypeId];
+    if (listeners) {
+      const node = cursor.currentNode;
+      for (const fn of listeners) fn(node);
+    }
+  };
+  try {
+    for (;;) {
+      const id = cursor.nodeTypeId;
+      let descend = true;
+      if (id === ERROR_TYPE_ID || cursor.nodeIsMissing) {
+        errors.push(cursor.currentNode);
+        descend = false;
+      } else {
+        const listeners = table.enter[id];
+        if (listeners) {
+          const node = cursor.currentNode;
+          for (const fn of listeners) fn(node);
+        }
+      }
+      if (descend && cursor.gotoFirstChild()) continue;
+      if (descend) leave();
+      let up = false;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          up = true;
+          break;
+        }
+        leave();
+      }
+      if (up) break;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return errors;
+}
+
+function describe(node: Node): string {
+  const t = node.text.trim().split('\n')[0];
+  return t ? JSON.stringify(t.length > 30 ? t.slice(0, 30) + '…' : t) : 'end of input';
+}
+
+function applySuppressions(findings: Finding[], suppressions: Suppression[], lines: LineIndex): Finding[] {
+  if (suppressions.length === 0) return findings;
+  const byLine = new Map<number, Suppression[]>();
+  const fileWide: Suppression[] = [];
+  for (const s of suppressions) {
+    if (s.scope === 'file') fileWide.push(s);
+    else byLine.set(s.line, [...(byLine.get(s.line) ?? []), s]);
+  }
+  return findings.filter((f) => {
+    if (f.ruleId === unusedSuppression.meta.id) return true;
+    const line = lines.positionAt(f.start).line;
+    const here = [...(byLine.get(line) ?? []), ...fileWide];
+    let suppressed = false;
+    for (const s of here) if (suppresses(s, f.ruleId, f.code)) suppressed = true;
+    return !suppressed;
+  });
+}
+
+function* unusedSuppressionReports(suppressions: Suppression[], known: Set<string>, text: string): Generator<Report> {
+  for (const s of suppressions) {
+    if (s.rules.length === 0) {
+      if (!s.usedBare) yield { start: s.commentStart, end: s.commentEnd, messageId: 'unused', data: { rules: 'every rule' }, fixes: [removeComment(s, text)] };
+      continue;
+    }
+    const unknown = s.rules.filter((r) => !known.has(r) && !known.has(r.toUpperCase()));
+    const unused = s.rules.filter((r, i) => !s.used[i] && !unknown.includes(r));
+    if (unknown.length > 0) yield { start: s.commentStart, end: s.commentEnd, messageId: 'unknown', data: { rules: unknown.join(', ') } };
+    if (unused.length === 0) continue;
+    const remaining = s.rules.filter((r, i) => s.used[i] || unknown.includes(r));
+    const fix =
+      remaining.length === 0
+        ? removeComment(s, text)
+        : rewriteRules(s, text, remaining);
+    yield { start: s.commentStart, end: s.commentEnd, messageId: 'unused', data: { rules: unused.join(', ') }, fixes: [fix] };
+  }
+}
+
+function removeComment(s: Suppression, text: string): Fix {
+  let start = s.commentStart;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  // A comment alone on its line takes the line with it.
+  if (start === lineStart) {
+    const nl = text.indexOf('\n', s.commentEnd);
+    return { title: 'Remove the unused suppression', safety: 'safe', edits: [{ start, end: nl === -1 ? s.commentEnd : nl + 1, newText: '' }] };
+  }
+  return { title: 'Remove the unused suppression', safety: 'safe', edits: [{ start, end: s.commentEnd, newText: '' }] };
+}
+
+function rewriteRules(s: Suppression, text: string, remaining: string[]): Fix {
+  const comment = text.slice(s.commentStart, s.commentEnd);
+  const open = comment.indexOf('[');
+  const close = comment.indexOf(']', open);
+  return {
+    title: 'Remove the unused rules from the suppression',
+    safety: 'safe',
+    edits: [{ start: s.commentStart + open + 1, end: s.commentStart + close, newText: remaining.join(', ') }],
+  };
+}
+
+/** Turns reports into findings: positions (per cell for notebooks), messages and fingerprints. */
+class FindingBuilder {
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineIndex,
+    private readonly cells: CellMap | undefined,
+    private readonly tree: Tree,
+  ) {}
+
+  build(active: ActiveRule, report: Report): Finding {
+    const { meta } = active.rule;
+    const start = report.node?.startIndex ?? report.start ?? 0;
+    const end = report.node?.endIndex ?? report.end ?? start;
+    const template = meta.messages[report.messageId];
+    if (template === undefined) throw new Error(`${meta.id} reported an unknown messageId ${report.messageId}`);
+    const message = template.replace(/\{(\w+)\}/g, (m, k: string) => (report.data && k in report.data ? String(report.data[k]) : m));
+    let startPos = this.lines.positionAt(start);
+    let endPos = this.lines.positionAt(end);
+    let cell: number | undefined;
+    if (this.cells) {
+      const segment = this.cells.segmentAt(start);
+      if (segment) {
+        cell = segment.cell;
+        const segEnd = this.lines.positionAt(segment.start + segment.length);
+        if (endPos.line > segEnd.line || (endPos.line === segEnd.line && endPos.column > segEnd.column)) endPos = segEnd;
+        startPos = { line: startPos.line - segment.line, column: startPos.column };
+        endPos = { line: endPos.line - segment.line, column: endPos.column };
+      }
+    }
+    return {
+      ruleId: meta.id,
+      code: meta.code,
+      category: meta.category,
+      severity: active.severity,
+      message,
+      start,
+      end,
+      range: { start: startPos, end: endPos },
+      cell,
+      fixes: (report.fixes ?? []).map((f) => ({ title: f.title, safety: f.safety, edits: f.edits })),
+      fingerprint: '',
+    };
+  }
+
+  /**
+   * rule + enclosing scope + the finding's text with white space folded: unchanged when lines move or
+   * unrelated code changes. Identical triples are told apart by their order.
+   */
+  assignFingerprints(findings: Finding[]): void {
+    const seen = new Map<string, number>();
+    for (const f of findings) {
+      const snippet = this.text.slice(f.start, Math.min(f.end, f.start + 300)).replace(/\s+/g, ' ').trim();
+      const key = `${f.ruleId}\u0000${this.scopePath(f.start)}\u0000${snippet}`;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      f.fingerprint = createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 16);
+    }
+  }
+
+  private scopePath(offset: number): string {
+    const names: string[] = [];
+    for (let n: Node | null = this.tree.rootNode.descendantForIndex(offset); n; n = n.parent) {
+      if (n.type === 'function_definition' || n.type === 'class_definition') {
+        const name = n.childForFieldName('name')?.text;
+        if (name) names.push(name);
+      }
+    }
+    return names.reverse().join('.');
+  }
+}

@@ -1,0 +1,96 @@
+import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
+import { unreadableFile } from './metaRules';
+import { notebookModule, NotebookFormatError, readNotebook, type Notebook, type NotebookModule } from './notebook';
+import { PythonParser, type WasmPaths } from './parser';
+import type { Finding } from './types';
+
+export type DocumentKind = 'python' | 'notebook';
+
+/** Files larger than this are skipped with a notice: they are generated, not written. */
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export interface FileAnalysis extends AnalysisResult {
+  kind: DocumentKind;
+  /** The analysed text: the file itself, or a notebook's code cells joined. */
+  text: string;
+  notebook?: Notebook;
+  module?: NotebookModule;
+  /** Why the file was not analysed (too large, binary), when it was not. */
+  skipped?: string;
+}
+
+export function documentKind(path: string): DocumentKind | undefined {
+  if (path.endsWith('.py') || path.endsWith('.pyi')) return 'python';
+  if (path.endsWith('.ipynb')) return 'notebook';
+  return undefined;
+}
+
+/** Parses and analyses whole files. The language server keeps trees itself for incremental parsing. */
+export class Engine {
+  private constructor(readonly parser: PythonParser) {}
+
+  static async create(paths: WasmPaths): Promise<Engine> {
+    return new Engine(await PythonParser.load(paths));
+  }
+
+  analyzeFile(content: string, kind: DocumentKind, rules: readonly ActiveRule[], maxSize = DEFAULT_MAX_FILE_SIZE): FileAnalysis {
+    const skipped = skipReason(content, maxSize);
+    if (skipped) return { kind, text: '', findings: [], ruleErrors: [], skipped };
+    if (kind === 'notebook') return this.analyzeNotebookJson(content, rules);
+    return { kind, text: content, ...this.analyzeSource(content, rules) };
+  }
+
+  analyzeNotebookJson(json: string, rules: readonly ActiveRule[]): FileAnalysis {
+    let notebook: Notebook;
+    try {
+      notebook = readNotebook(json);
+    } catch (e) {
+      if (!(e instanceof NotebookFormatError)) throw e;
+      const active = rules.find((r) => r.rule === unreadableFile);
+      return { kind: 'notebook', text: '', findings: active ? [unreadableNotebookFinding(active, e.message)] : [], ruleErrors: [] };
+    }
+    return this.analyzeNotebook(notebook, rules);
+  }
+
+  analyzeNotebook(notebook: Notebook, rules: readonly ActiveRule[]): FileAnalysis {
+    const module = notebookModule(notebook);
+    const tree = this.parser.parse(module.text);
+    try {
+      return { kind: 'notebook', text: module.text, notebook, module, ...analyze({ text: module.text, tree, cells: module.cells, notebook }, rules) };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  analyzeSource(text: string, rules: readonly ActiveRule[]): AnalysisResult {
+    const tree = this.parser.parse(text);
+    try {
+      return analyze({ text, tree }, rules);
+    } finally {
+      tree.delete();
+    }
+  }
+}
+
+function skipReason(content: string, maxSize: number): string | undefined {
+  if (content.length > maxSize) {
+    return `it is ${(content.length / 1024 / 1024).toFixed(1)} MB, over the ${(maxSize / 1024 / 1024).toFixed(0)} MB limit for analysis`;
+  }
+  if (content.slice(0, 8000).includes('\u0000')) return 'it is a binary file';
+  return undefined;
+}
+
+function unreadableNotebookFinding(active: ActiveRule, detail: string): Finding {
+  return {
+    ruleId: active.rule.meta.id,
+    code: active.rule.meta.code,
+    category: active.rule.meta.category,
+    severity: active.severity,
+    message: `Cannot read notebook: ${detail}`,
+    start: 0,
+    end: 0,
+    range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+    fixes: [],
+    fingerprint: `unreadable-notebook`,
+  };
+}

@@ -1,0 +1,88 @@
+import type { Node } from './parser';
+import type { Notebook } from './notebook';
+import type { SemanticModel } from './semantic';
+import type { Category, FixSafety, Severity, TextEdit } from './types';
+
+/** The fixed sections of every rule's documentation; the docs page and the meta-test read them. */
+export interface RuleDocs {
+  /** One line, shown in rule lists. */
+  summary: string;
+  whatItDoes: string;
+  whyIsThisBad: string;
+  /** Python code that the rule flags. */
+  example: string;
+  /** The same code written so the rule stays quiet. */
+  useInstead: string;
+  fixSafety: string;
+  references: string[];
+}
+
+export type OptionType = 'number' | 'string' | 'boolean' | 'string[]';
+
+export interface OptionSpec {
+  type: OptionType;
+  default: number | string | boolean | string[];
+  description: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  code: string;
+  category: Category;
+  severity: Severity;
+  /** The safety of the rule's own fix, or 'none' when it only explains. */
+  fix: FixSafety | 'none';
+  docs: RuleDocs;
+  /** Message templates; `{name}` is filled from a report's data. */
+  messages: Record<string, string>;
+  options?: Record<string, OptionSpec>;
+  /** The rule runs only where one of these modules (or a submodule) is imported. */
+  requires?: string[];
+}
+
+export interface FixSpec {
+  title: string;
+  safety: FixSafety;
+  edits: TextEdit[];
+}
+
+export interface Report {
+  /** What to underline: a node, or offsets into the text. */
+  node?: Node;
+  start?: number;
+  end?: number;
+  messageId: string;
+  data?: Record<string, string | number>;
+  fixes?: FixSpec[];
+}
+
+export interface RuleContext<O> {
+  /** The analysed text (for a notebook, its code cells joined). */
+  readonly text: string;
+  readonly options: O;
+  readonly semantic: SemanticModel;
+  /** Set when the text is a notebook's code cells; the rule can read cells and outputs. */
+  readonly notebook?: Notebook;
+  report(report: Report): void;
+}
+
+/**
+ * Listeners by node type (tree-sitter-python names such as `call`); `type:exit` runs when the walk
+ * leaves the node, and `module:exit` once after the whole walk.
+ */
+export type Listener = (node: Node) => void;
+export type Listeners = Record<string, Listener | undefined> & { 'module:exit'?: () => void };
+
+export interface Rule<O = Record<string, never>> {
+  meta: RuleMeta;
+  create(context: RuleContext<O>): Listeners;
+}
+
+/** Options as a rule receives them: its declared defaults overlaid with the user's values. */
+export type RuleOptions = Record<string, number | string | boolean | string[]>;
+
+export type AnyRule = Rule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function defineRule<O = Record<string, never>>(rule: Rule<O>): Rule<O> {
+  return rule;
+}

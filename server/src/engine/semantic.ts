@@ -1,0 +1,422 @@
+import type { Node } from './parser';
+
+/**
+ * What the rules share about names: which imports they refer to (`pd.read_csv` is
+ * `pandas.read_csv`) and, by simple tracking of assignments, what kind of value they hold.
+ * The model is filled during the one walk of the tree, so it answers for the code seen so far,
+ * except module-level imports, which are collected before the walk.
+ */
+export type ValueKind =
+  | 'dataframe'
+  | 'series'
+  /** A pandas frame or series; which one is not known (`df[key]`, `pd.concat(...)`). */
+  | 'pandas'
+  | 'ndarray'
+  | 'tensor'
+  | 'torch-module'
+  | 'optimizer'
+  | 'dataloader'
+  | 'estimator';
+
+type Binding =
+  | { type: 'import'; qualifiedName: string }
+  | { type: 'value'; kind: ValueKind | undefined }
+  | { type: 'class'; instanceKind: ValueKind | undefined };
+
+type ScopeType = 'module' | 'class' | 'function';
+
+class Scope {
+  readonly bindings = new Map<string, Binding>();
+  constructor(
+    readonly type: ScopeType,
+    readonly parent: Scope | undefined,
+  ) {}
+}
+
+/** pandas functions that return a DataFrame. */
+const PANDAS_FRAME_FACTORIES = new Set(
+  [
+    'DataFrame', 'read_csv', 'read_table', 'read_parquet', 'read_excel', 'read_json', 'read_sql', 'read_sql_query',
+    'read_sql_table', 'read_feather', 'read_pickle', 'read_hdf', 'read_fwf', 'read_orc', 'read_stata', 'read_sas',
+    'read_spss', 'read_xml', 'merge', 'merge_asof', 'merge_ordered', 'get_dummies', 'pivot_table', 'crosstab',
+    'json_normalize', 'pivot', 'melt',
+  ].map((n) => `pandas.${n}`),
+);
+
+/** DataFrame methods that return a new DataFrame (when not called with `inplace=True`). */
+export const FRAME_METHODS = new Set([
+  'abs', 'add_prefix', 'add_suffix', 'agg', 'aggregate', 'align', 'assign', 'astype', 'bfill', 'clip', 'combine',
+  'combine_first', 'convert_dtypes', 'copy', 'corr', 'cov', 'cummax', 'cummin', 'cumprod', 'cumsum', 'describe',
+  'diff', 'drop', 'drop_duplicates', 'droplevel', 'dropna', 'explode', 'ffill', 'fillna', 'filter', 'head',
+  'infer_objects', 'interpolate', 'join', 'mask', 'melt', 'merge', 'nlargest', 'nsmallest', 'pct_change', 'pivot',
+  'pivot_table', 'query', 'rank', 'reindex', 'rename', 'rename_axis', 'reorder_levels', 'replace', 'reset_index',
+  'round', 'sample', 'select_dtypes', 'set_axis', 'set_index', 'shift', 'sort_index', 'sort_values', 'stack', 'tail',
+  'transform', 'transpose', 'truncate', 'tz_convert', 'tz_localize', 'unstack', 'update', 'where', 'applymap', 'map',
+  'apply', 'isna', 'isnull', 'notna', 'notnull', 'clip', 'asfreq', 'resample', 'swaplevel',
+]);
+
+const NUMPY_ARRAY_FACTORIES = new Set(
+  [
+    'array', 'asarray', 'zeros', 'ones', 'empty', 'full', 'arange', 'linspace', 'logspace', 'zeros_like', 'ones_like',
+    'empty_like', 'full_like', 'eye', 'identity', 'stack', 'vstack', 'hstack', 'concatenate', 'load', 'loadtxt',
+    'genfromtxt', 'fromfile', 'frombuffer', 'column_stack', 'meshgrid',
+  ].map((n) => `numpy.${n}`),
+);
+
+const TORCH_TENSOR_FACTORIES = new Set(
+  ['tensor', 'as_tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'arange', 'linspace',
+    'from_numpy', 'stack', 'cat', 'zeros_like', 'ones_like', 'randn_like', 'rand_like'].map((n) => `torch.${n}`),
+);
+
+/** torch.nn names that are not modules although capitalised. */
+const TORCH_NN_NON_MODULES = new Set(['Parameter', 'ParameterList', 'ParameterDict', 'Buffer']);
+
+/** Methods that return the receiver's kind (`model.to(device)`, `est.fit(X, y)`). */
+const SELF_RETURNING: Partial<Record<ValueKind, Set<string>>> = {
+  'torch-module': new Set(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'bfloat16', 'requires_grad_']),
+  tensor: new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'long', 'int', 'detach', 'clone', 'contiguous', 'view', 'reshape', 'squeeze', 'unsqueeze', 'permute', 'transpose']),
+  estimator: new Set(['fit', 'set_params']),
+};
+
+const SERIES_METHODS = new Set([
+  'abs', 'astype', 'clip', 'copy', 'cumsum', 'diff', 'drop', 'drop_duplicates', 'dropna', 'fillna', 'head', 'map',
+  'rank', 'rename', 'replace', 'reset_index', 'round', 'sample', 'shift', 'sort_index', 'sort_values', 'tail', 'where',
+  'mask', 'apply', 'isna', 'notna', 'value_counts', 'str', 'dt',
+]);
+
+export class SemanticModel {
+  private scope: Scope = new Scope('module', undefined);
+  private readonly moduleScope = this.scope;
+  private readonly importedModules = new Set<string>();
+
+  constructor(private readonly text: string) {}
+
+  /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
+  isImported(module: string): boolean {
+    if (this.importedModules.has(module)) return true;
+    for (const m of this.importedModules) if (m.startsWith(module + '.')) return true;
+    return false;
+  }
+
+  /** Records module-level imports before the walk, so code above an import still resolves it. */
+  collectModuleImports(root: Node): void {
+    const visit = (statements: Node[]): void => {
+      for (const s of statements) {
+        if (s.type === 'import_statement' || s.type === 'import_from_statement') this.addImport(s);
+        else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
+      }
+    };
+    visit(root.namedChildren.filter((n): n is Node => n !== null));
+  }
+
+  addImport(node: Node): void {
+    if (node.type === 'import_statement') {
+      for (const name of node.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') {
+          const module = name.childForFieldName('name')?.text;
+          const alias = name.childForFieldName('alias')?.text;
+          if (module && alias) {
+            this.importedModules.add(module);
+            this.bind(alias, { type: 'import', qualifiedName: module });
+          }
+        } else {
+          const module = name.text;
+          this.importedModules.add(module);
+          const head = module.split('.')[0];
+          this.bind(head, { type: 'import', qualifiedName: head });
+        }
+      }
+      return;
+    }
+    const moduleNode = node.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') return;
+    const module = moduleNode.text;
+    this.importedModules.add(module);
+    for (const name of node.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const imported = name.childForFieldName('name')?.text;
+        const alias = name.childForFieldName('alias')?.text;
+        if (imported && alias) this.bindImported(module, imported, alias);
+      } else {
+        this.bindImported(module, name.text, name.text);
+      }
+    }
+  }
+
+  private bindImported(module: string, imported: string, alias: string): void {
+    const qualifiedName = `${module}.${imported}`;
+    // `from torch import nn` imports a submodule; remember it as imported too.
+    this.importedModules.add(qualifiedName);
+    this.bind(alias, { type: 'import', qualifiedName });
+  }
+
+  /**
+   * The fully qualified name an identifier or attribute chain refers to through an import
+   * (`np.random.seed` → `numpy.random.seed`), or undefined when it is not an imported name.
+   */
+  qualifiedName(node: Node | null | undefined): string | undefined {
+    if (!node) return undefined;
+    if (node.type === 'identifier') {
+      const b = this.lookup(node.text);
+      return b?.type === 'import' ? b.qualifiedName : undefined;
+    }
+    if (node.type === 'attribute') {
+      const base = this.qualifiedName(node.childForFieldName('object'));
+      const attr = node.childForFieldName('attribute');
+      return base && attr ? `${base}.${attr.text}` : undefined;
+    }
+    return undefined;
+  }
+
+  /** The kind of value an expression evaluates to, where simple tracking can tell. */
+  kindOf(node: Node | null | undefined): ValueKind | undefined {
+    if (!node) return undefined;
+    switch (node.type) {
+      case 'identifier':
+      case 'attribute': {
+        const key = dottedName(node);
+        if (!key) return undefined;
+        const b = this.lookup(key);
+        return b?.type === 'value' ? b.kind : undefined;
+      }
+      case 'parenthesized_expression':
+        return this.kindOf(node.namedChild(0));
+      case 'call':
+        return this.callKind(node);
+      case 'subscript': {
+        const kind = this.kindOf(node.childForFieldName('value'));
+        if (kind === 'dataframe' || kind === 'pandas') return 'pandas';
+        if (kind === 'series') return 'series';
+        if (kind === 'ndarray' || kind === 'tensor') return kind;
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private callKind(call: Node): ValueKind | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    const q = this.qualifiedName(fn);
+    if (q) return kindOfFactory(q);
+    if (fn.type === 'identifier') {
+      const b = this.lookup(fn.text);
+      return b?.type === 'class' ? b.instanceKind : undefined;
+    }
+    if (fn.type !== 'attribute') return undefined;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const receiver = this.kindOf(fn.childForFieldName('object'));
+    if (!receiver) return undefined;
+    if (receiver === 'dataframe' || receiver === 'pandas') {
+      if (hasKeyword(call, 'inplace', 'True')) return undefined;
+      return FRAME_METHODS.has(method) ? receiver : undefined;
+    }
+    if (receiver === 'series') return SERIES_METHODS.has(method) && !hasKeyword(call, 'inplace', 'True') ? 'series' : undefined;
+    return SELF_RETURNING[receiver]?.has(method) ? receiver : undefined;
+  }
+
+  /** Called by the walk when it enters and leaves nodes that open scopes or bind names. */
+  enter(node: Node): void {
+    switch (node.type) {
+      case 'function_definition':
+      case 'lambda': {
+        this.scope = new Scope('function', this.scope);
+        for (const p of parameterNames(node)) this.bind(p, { type: 'value', kind: undefined });
+        break;
+      }
+      case 'class_definition': {
+        const name = node.childForFieldName('name')?.text;
+        if (name) this.bind(name, { type: 'class', instanceKind: this.classInstanceKind(node) });
+        this.scope = new Scope('class', this.scope);
+        break;
+      }
+      case 'import_statement':
+      case 'import_from_statement':
+        if (this.scope !== this.moduleScope) this.addImport(node);
+        break;
+      case 'for_statement':
+      case 'for_in_clause':
+        for (const t of targetNames(node.childForFieldName('left'))) this.bind(t, { type: 'value', kind: undefined });
+        break;
+      case 'as_pattern': {
+        const alias = node.childForFieldName('alias');
+        for (const t of targetNames(alias?.namedChild(0) ?? alias)) this.bind(t, { type: 'value', kind: undefined });
+        break;
+      }
+    }
+  }
+
+  exit(node: Node): void {
+    switch (node.type) {
+      case 'function_definition':
+      case 'lambda':
+      case 'class_definition':
+        this.scope = this.scope.parent ?? this.moduleScope;
+        break;
+      case 'assignment':
+        this.assign(node);
+        break;
+    }
+  }
+
+  /** Binds the targets of `left = right` (called once the right side has been walked). */
+  private assign(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (!left || !right) return;
+    if (left.type === 'identifier' || left.type === 'attribute') {
+      const key = dottedName(left);
+      if (key) this.bind(key, { type: 'value', kind: this.kindOf(right) });
+      return;
+    }
+    const targets = left.namedChildren;
+    const values = right.type === 'expression_list' || right.type === 'tuple' ? right.namedChildren : undefined;
+    const splitInputs = values ? undefined : this.splitInputs(right);
+    targets.forEach((t, i) => {
+      if (!t) return;
+      let kind: ValueKind | undefined;
+      if (values) kind = this.kindOf(values[i]);
+      else if (splitInputs) kind = this.kindOf(splitInputs[i >> 1]);
+      for (const name of targetNames(t)) this.bind(name, { type: 'value', kind });
+    });
+  }
+
+  /** For `train_test_split(X, y, ...)`, the positional inputs (outputs come in train/test pairs). */
+  private splitInputs(node: Node): Node[] | undefined {
+    if (node.type !== 'call') return undefined;
+    if (this.qualifiedName(node.childForFieldName('function')) !== 'sklearn.model_selection.train_test_split') return undefined;
+    return (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (a): a is Node => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment',
+    );
+  }
+
+  private classInstanceKind(node: Node): ValueKind | undefined {
+    const bases = node.childForFieldName('superclasses')?.namedChildren ?? [];
+    for (const base of bases) {
+      if (!base) continue;
+      const q = this.qualifiedName(base);
+      if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return 'torch-module';
+      if (q?.startsWith('torch.nn.') && /^[A-Z]/.test(q.split('.').pop() ?? '')) return 'torch-module';
+      if (q?.startsWith('sklearn.')) return 'estimator';
+      if (base.type === 'identifier') {
+        const b = this.lookup(base.text);
+        if (b?.type === 'class' && b.instanceKind) return b.instanceKind;
+      }
+    }
+    return undefined;
+  }
+
+  private bind(name: string, binding: Binding): void {
+    let scope = this.scope;
+    // `self.x = ...` in a method belongs to the class, where every method sees it.
+    if (name.startsWith('self.')) {
+      for (let s: Scope | undefined = scope; s; s = s.parent) {
+        if (s.type === 'class') {
+          scope = s;
+          break;
+        }
+      }
+    }
+    scope.bindings.set(name, binding);
+    // Rebinding `x` forgets what was known of `x.attr`.
+    if (binding.type === 'value') {
+      for (const key of scope.bindings.keys()) if (key.startsWith(name + '.')) scope.bindings.delete(key);
+    }
+  }
+
+  private lookup(name: string): Binding | undefined {
+    const isSelf = name.startsWith('self.');
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      // Class bodies are not visible from their methods, except through `self`.
+      if (s.type === 'class' && s !== this.scope && !isSelf) continue;
+      const b = s.bindings.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  /** The source text of a node (handy for rules that hold only the model). */
+  textOf(node: Node): string {
+    return this.text.slice(node.startIndex, node.endIndex);
+  }
+}
+
+function kindOfFactory(q: string): ValueKind | undefined {
+  if (PANDAS_FRAME_FACTORIES.has(q)) return 'dataframe';
+  if (q === 'pandas.Series') return 'series';
+  if (q === 'pandas.concat') return 'pandas';
+  if (NUMPY_ARRAY_FACTORIES.has(q)) return 'ndarray';
+  if (TORCH_TENSOR_FACTORIES.has(q)) return 'tensor';
+  const last = q.slice(q.lastIndexOf('.') + 1);
+  const capitalised = /^[A-Z]/.test(last);
+  if (q.startsWith('torch.optim.') && capitalised && !q.startsWith('torch.optim.lr_scheduler.')) return 'optimizer';
+  if (q === 'torch.utils.data.DataLoader' || q === 'torch.utils.data.dataloader.DataLoader') return 'dataloader';
+  if (q.startsWith('torch.nn.') && capitalised && !TORCH_NN_NON_MODULES.has(last) && !q.includes('.functional.')) {
+    return 'torch-module';
+  }
+  if (q.startsWith('torchvision.models.') && !capitalised) return 'torch-module';
+  if (q.startsWith('sklearn.') && capitalised) return 'estimator';
+  return undefined;
+}
+
+const BLOCK_HOLDERS = new Set([
+  'if_statement', 'else_clause', 'elif_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement',
+  'block', 'except_group_clause',
+]);
+
+function blocksOf(node: Node): Node[] {
+  return node.namedChildren.filter((n): n is Node => n !== null);
+}
+
+/** `a.b.c` for an identifier or a chain of attribute accesses on identifiers; otherwise undefined. */
+export function dottedName(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute');
+    const base = object ? dottedName(object) : undefined;
+    return base && attr ? `${base}.${attr.text}` : undefined;
+  }
+  return undefined;
+}
+
+function targetNames(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  if (node.type === 'identifier' || node.type === 'attribute') {
+    const d = dottedName(node);
+    return d ? [d] : [];
+  }
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'expression_list', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(node.type)) {
+    return node.namedChildren.flatMap((c) => targetNames(c));
+  }
+  return [];
+}
+
+function parameterNames(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') names.push(p.text);
+    else {
+      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+      if (name?.type === 'identifier') names.push(name.text);
+    }
+  }
+  return names;
+}
+
+function hasKeyword(call: Node, name: string, value: string): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  for (const a of args.namedChildren) {
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) {
+      return a.childForFieldName('value')?.text === value;
+    }
+  }
+  return false;
+}

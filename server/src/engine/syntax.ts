@@ -1,0 +1,173 @@
+import type { Node } from './parser';
+import type { TextEdit } from './types';
+
+/** Helpers that rules share for reading calls and writing edits that keep the code valid. */
+
+export interface CallArguments {
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** `*args` or `**kwargs` present: the call may pass anything. */
+  hasSplat: boolean;
+  list: Node | null;
+}
+
+export function callArguments(call: Node): CallArguments {
+  const list = call.childForFieldName('arguments');
+  const positional: Node[] = [];
+  const keywords = new Map<string, Node>();
+  let hasSplat = false;
+  if (list?.type === 'argument_list') {
+    for (const a of list.namedChildren) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text;
+        const value = a.childForFieldName('value');
+        if (name && value) keywords.set(name, value);
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+        hasSplat = true;
+      } else {
+        positional.push(a);
+      }
+    }
+  } else if (list) {
+    // A generator expression as the only argument: `sum(x for x in xs)`.
+    positional.push(list);
+  }
+  return { positional, keywords, hasSplat, list };
+}
+
+/** The name called: `f` for `f(...)`, `m` for `a.b.m(...)`. */
+export function calledName(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'identifier') return fn.text;
+  if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+/** For `obj.method(...)`, the `obj` node. */
+export function receiverOf(call: Node): Node | undefined {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' ? (fn.childForFieldName('object') ?? undefined) : undefined;
+}
+
+/**
+ * An edit that appends `name=value` to a call's arguments, after the last argument, respecting a
+ * trailing comma and the layout of multi-line calls.
+ */
+export function appendArgument(call: Node, argument: string, text: string): TextEdit | undefined {
+  const list = call.childForFieldName('arguments');
+  if (!list || list.type !== 'argument_list') return undefined;
+  const close = list.lastChild;
+  if (!close || close.type !== ')') return undefined;
+  const args = list.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+  if (args.length === 0) return { start: close.startIndex, end: close.startIndex, newText: argument };
+  const last = args[args.length - 1];
+  const between = text.slice(last.endIndex, close.startIndex);
+  const trailingComma = /^\s*,/.test(between);
+  if (between.includes('\n')) {
+    // Multi-line call: put the argument on its own line with the last argument's indentation.
+    const lineStart = text.lastIndexOf('\n', last.startIndex - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    const at = trailingComma ? last.endIndex + between.indexOf(',') + 1 : last.endIndex;
+    return { start: at, end: at, newText: `${trailingComma ? '' : ','}\n${indent}${argument}${trailingComma ? ',' : ''}` };
+  }
+  if (trailingComma) {
+    const comma = last.endIndex + between.indexOf(',');
+    return { start: comma + 1, end: close.startIndex, newText: ` ${argument}` };
+  }
+  return { start: last.endIndex, end: last.endIndex, newText: `, ${argument}` };
+}
+
+/** Module-level statements (of all cells, for a notebook), in order. */
+export function moduleStatements(root: Node): Node[] {
+  return root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+}
+
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+
+/**
+ * Where a new module-level constant goes: after the last import of the leading block of
+ * docstring/imports, else at the top after a docstring. Returns the offset of a line start and
+ * whether a blank line should precede the constant.
+ */
+export function constantInsertionPoint(root: Node, text: string): { offset: number; afterImports: boolean } {
+  let anchor: Node | undefined;
+  for (const s of moduleStatements(root)) {
+    if (IMPORT_TYPES.has(s.type)) anchor = s;
+    else if (!anchor && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string') anchor = s;
+    else if (isGuardedImport(s)) anchor = s;
+    else break;
+  }
+  if (!anchor) return { offset: 0, afterImports: false };
+  const nl = text.indexOf('\n', anchor.endIndex);
+  return { offset: nl === -1 ? text.length : nl + 1, afterImports: true };
+}
+
+/** `try: import x` / `except ImportError:` blocks count as part of the imports. */
+function isGuardedImport(s: Node): boolean {
+  if (s.type !== 'try_statement') return false;
+  const body = s.childForFieldName('body');
+  return !!body && body.namedChildren.every((c) => !!c && IMPORT_TYPES.has(c.type));
+}
+
+/** A module-level `NAME = <literal>` already present, by name. */
+export function moduleConstant(root: Node, names: readonly string[]): string | undefined {
+  for (const s of moduleStatements(root)) {
+    if (s.type !== 'expression_statement') continue;
+    const a = s.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier' && names.includes(left.text)) return left.text;
+  }
+  return undefined;
+}
+
+/** An edit inserting `NAME = value` at module top (see constantInsertionPoint), or undefined at offset 0 of an empty text. */
+export function insertModuleConstant(root: Node, text: string, line: string): TextEdit {
+  const { offset } = constantInsertionPoint(root, text);
+  const needsBreak = offset === text.length && text.length > 0 && !text.endsWith('\n');
+  return { start: offset, end: offset, newText: `${needsBreak ? '\n' : ''}${line}\n` };
+}
+
+/** The innermost enclosing node of one of `types`, stopping at function and class boundaries when asked. */
+export function enclosing(node: Node, types: ReadonlySet<string>, stopAt?: ReadonlySet<string>): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (types.has(n.type)) return n;
+    if (stopAt?.has(n.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** The statement that holds `node` (its ancestor whose parent is a block or the module). */
+export function statementOf(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** Whether the literal is a Python number (int or float, possibly negative). */
+export function numericValue(node: Node): number | undefined {
+  if (node.type === 'integer' || node.type === 'float') {
+    const v = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (node.type === 'unary_operator' && node.child(0)?.type === '-') {
+    const inner = node.childForFieldName('argument');
+    const v = inner ? numericValue(inner) : undefined;
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+/** The text of a plain string literal (no f-string interpolation), or undefined. */
+export function stringValue(node: Node): string | undefined {
+  if (node.type !== 'string') return undefined;
+  let value = '';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'interpolation') return undefined;
+    if (c.type === 'string_content' || c.type === 'escape_sequence') value += c.text;
+  }
+  return value;
+}
