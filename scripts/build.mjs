@@ -32,6 +32,8 @@ const options = entries.map((e) => ({
   format: 'cjs',
   target: 'node20',
   external: e.external ?? [],
+  // The CommonJS build of web-tree-sitter: its ES module build needs import.meta.url.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
   banner: e.banner ? { js: e.banner } : undefined,
   sourcemap: !production,
   minify: production,

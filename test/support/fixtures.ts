@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeRules } from '../../server/src/engine/config';
-import type { Engine, FileAnalysis } from '../../server/src/engine/engine';
-import { applyFixes } from '../../server/src/engine/fixes';
-import { cellSourcesAfterEdits, writeCellSources } from '../../server/src/engine/notebook';
+import { fixFile, type Engine } from '../../server/src/engine/engine';
 import type { AnyRule } from '../../server/src/engine/rule';
 import type { Finding } from '../../server/src/engine/types';
 import { RULES } from '../../server/src/rules';
@@ -48,29 +46,9 @@ export function notebookExpectations(json: string): string[] {
   return nb.cells.flatMap((c, i) => (c.cell_type === 'code' ? expectedMarkers(Array.isArray(c.source) ? c.source.join('') : c.source, i) : []));
 }
 
-/**
- * Applies the first fix of every finding of `ruleId`, pass after pass, until none is left or
- * none can be applied: what `mldebt check --fix --unsafe-fixes` does for one rule.
- */
+/** What `mldebt check --fix --unsafe-fixes` does, for the findings of one rule. */
 export function fixAll(engine: Engine, content: string, kind: 'python' | 'notebook', ruleId: string): string {
-  for (let pass = 0; pass < 10; pass++) {
-    const analysis = engine.analyzeFile(content, kind, ALL_ACTIVE);
-    const fixes = ruleFixes(analysis, ruleId);
-    if (fixes.length === 0) return content;
-    const outcome = applyFixes(analysis.text, fixes);
-    if (outcome.applied.length === 0) return content;
-    content = kind === 'notebook' ? rewriteNotebook(content, analysis, outcome.applied.flatMap((f) => f.edits)) : outcome.text;
-  }
-  throw new Error('fixes did not settle after 10 passes');
-}
-
-function ruleFixes(analysis: FileAnalysis, ruleId: string) {
-  return analysis.findings.filter((f) => f.ruleId === ruleId && f.fixes.length > 0).map((f) => f.fixes[0]);
-}
-
-function rewriteNotebook(json: string, analysis: FileAnalysis, edits: Array<{ start: number; end: number; newText: string }>): string {
-  if (!analysis.notebook || !analysis.module) throw new Error('not a notebook analysis');
-  return writeCellSources(json, cellSourcesAfterEdits(analysis.notebook, analysis.module, edits));
+  return fixFile(engine, content, kind, ALL_ACTIVE, { unsafe: true, filter: (f) => f.ruleId === ruleId }).content;
 }
 
 export function syntaxErrorCount(engine: Engine, content: string, kind: 'python' | 'notebook'): number {

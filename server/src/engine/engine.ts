@@ -1,8 +1,9 @@
 import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { unreadableFile } from './metaRules';
-import { notebookModule, NotebookFormatError, readNotebook, type Notebook, type NotebookModule } from './notebook';
+import { applyFixes } from './fixes';
+import { cellSourcesAfterEdits, notebookModule, NotebookFormatError, readNotebook, writeCellSources, type Notebook, type NotebookModule } from './notebook';
 import { PythonParser, type WasmPaths } from './parser';
-import type { Finding } from './types';
+import type { Finding, Fix } from './types';
 
 export type DocumentKind = 'python' | 'notebook';
 
@@ -81,16 +82,66 @@ function skipReason(content: string, maxSize: number): string | undefined {
 }
 
 function unreadableNotebookFinding(active: ActiveRule, detail: string): Finding {
+  return fileFinding(active, `Cannot read notebook: ${detail}`, 'unreadable-notebook');
+}
+
+/** A finding about a whole file (placed at its start), for rules the engine reports itself. */
+export function fileFinding(active: ActiveRule, message: string, fingerprint: string): Finding {
+  const { meta } = active.rule;
   return {
-    ruleId: active.rule.meta.id,
-    code: active.rule.meta.code,
-    category: active.rule.meta.category,
+    ruleId: meta.id,
+    code: meta.code,
+    category: meta.category,
     severity: active.severity,
-    message: `Cannot read notebook: ${detail}`,
+    message,
     start: 0,
     end: 0,
     range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
     fixes: [],
-    fingerprint: `unreadable-notebook`,
+    fingerprint,
   };
+}
+
+export interface FixRequest {
+  /** Apply unsafe fixes too (never the default). */
+  unsafe: boolean;
+  /** Only fixes of findings this returns true for. */
+  filter?: (finding: Finding) => boolean;
+}
+
+export interface FixResult {
+  content: string;
+  fixed: number;
+  /** The analysis of the fixed content. */
+  analysis: FileAnalysis;
+}
+
+const MAX_FIX_PASSES = 10;
+
+/**
+ * Applies the first eligible fix of every finding, pass after pass (a fix deferred because it
+ * overlapped another is retried on the re-analysed text), until nothing is left to fix.
+ */
+export function fixFile(engine: Engine, content: string, kind: DocumentKind, rules: readonly ActiveRule[], request: FixRequest): FixResult {
+  let analysis = engine.analyzeFile(content, kind, rules);
+  let fixed = 0;
+  for (let pass = 0; pass < MAX_FIX_PASSES && !analysis.skipped; pass++) {
+    const fixes: Fix[] = [];
+    for (const f of analysis.findings) {
+      if (request.filter && !request.filter(f)) continue;
+      const fix = f.fixes.find((x) => request.unsafe || x.safety === 'safe');
+      if (fix) fixes.push(fix);
+    }
+    if (fixes.length === 0) break;
+    const outcome = applyFixes(analysis.text, fixes);
+    if (outcome.applied.length === 0) break;
+    if (kind === 'notebook' && analysis.notebook && analysis.module) {
+      content = writeCellSources(content, cellSourcesAfterEdits(analysis.notebook, analysis.module, outcome.applied.flatMap((f) => f.edits)));
+    } else {
+      content = outcome.text;
+    }
+    fixed += outcome.applied.length;
+    analysis = engine.analyzeFile(content, kind, rules);
+  }
+  return { content, fixed, analysis };
 }

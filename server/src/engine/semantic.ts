@@ -98,6 +98,14 @@ export class SemanticModel {
     return false;
   }
 
+  /** The module-level name bound by import to `qualifiedName` (`numpy` → `np`), for fixes that must spell it. */
+  importedNameFor(qualifiedName: string): string | undefined {
+    for (const [name, b] of this.moduleScope.bindings) {
+      if (b.type === 'import' && b.qualifiedName === qualifiedName && !name.includes('.')) return name;
+    }
+    return undefined;
+  }
+
   /** Records module-level imports before the walk, so code above an import still resolves it. */
   collectModuleImports(root: Node): void {
     const visit = (statements: Node[]): void => {
