@@ -62,7 +62,9 @@ function walk(dir: string, ignores: ScopedIgnore[], isExcluded: (abs: string) =>
     const abs = join(dir, entry.name);
     const isDir = entry.isDirectory();
     if (isDir && ALWAYS_SKIPPED.has(entry.name)) continue;
-    if (!isDir && !entry.isFile()) continue;
+    // Linked files are checked (a dangling link is reported as unreadable); linked folders are not
+    // followed, so a link cycle cannot trap the walk.
+    if (!isDir && !entry.isFile() && !(entry.isSymbolicLink() && !isDirectory(abs))) continue;
     if (isIgnored(abs, isDir, scoped) || isExcluded(abs)) continue;
     if (isDir) walk(abs, scoped, isExcluded, out);
     else if (documentKind(entry.name)) out.add(abs);
@@ -105,6 +107,14 @@ function existsGit(dir: string): boolean {
   try {
     statSync(join(dir, '.git'));
     return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }

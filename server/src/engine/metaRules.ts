@@ -42,6 +42,7 @@ export const unreadableFile = defineRule({
         'instead of stopping the whole run.',
       whyIsThisBad: 'Debt in a file nobody can analyse stays invisible.',
       example: '{"cells": [ ...truncated by a merge conflict\n',
+      exampleKind: 'notebook',
       useInstead: '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n',
       fixSafety: 'There is no fix.',
       references: ['https://nbformat.readthedocs.io/en/latest/format_description.html'],

@@ -9,8 +9,9 @@ export interface RuleDocs {
   summary: string;
   whatItDoes: string;
   whyIsThisBad: string;
-  /** Python code that the rule flags. */
+  /** Code that the rule flags (Python, or notebook JSON when `exampleKind` says so). */
   example: string;
+  exampleKind?: 'python' | 'notebook';
   /** The same code written so the rule stays quiet. */
   useInstead: string;
   fixSafety: string;

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, type ActiveRule } from '../../server/src/engine/analyzer';
+import { activeRules } from '../../server/src/engine/config';
+import { applyFixes } from '../../server/src/engine/fixes';
+import { applyEdit } from '../../server/src/engine/parser';
+import { defineRule, type AnyRule } from '../../server/src/engine/rule';
+import { appendArgument } from '../../server/src/engine/syntax';
+import type { Node } from '../../server/src/engine/parser';
+import { RULES } from '../../server/src/rules';
+import { loadEngine } from '../support/engine';
+
+function probeRule(listeners: (seen: string[]) => Record<string, ((n: Node) => void) | (() => void)>, seen: string[]): AnyRule {
+  return defineRule({
+    meta: {
+      id: 'probe', code: 'MLD999', category: 'meta', severity: 'warning', fix: 'none',
+      messages: { default: 'probe finding here' },
+      docs: { summary: '', whatItDoes: '', whyIsThisBad: '', example: '', useInstead: '', fixSafety: '', references: [] },
+    },
+    create: () => listeners(seen),
+  });
+}
+
+/** The engine's own rules and one simple rule, so other rules' findings do not enter these tests. */
+const ALL_ACTIVE = activeRules(RULES, { select: ['meta', 'dataframe-values'] });
+
+async function run(text: string, rules: ActiveRule[]) {
+  const engine = await loadEngine();
+  const tree = engine.parser.parse(text);
+  try {
+    return analyze({ text, tree }, rules);
+  } finally {
+    tree.delete();
+  }
+}
+
+describe('the walk', () => {
+  it('hands every node of a listened type to the rule once, in source order, with exits after children', async () => {
+    const seen: string[] = [];
+    const rule = probeRule((s) => ({
+      call: (n: Node) => s.push(`call ${n.text}`),
+      'call:exit': (n: Node) => s.push(`exit ${n.text}`),
+      'module:exit': () => s.push('module end'),
+    }), seen);
+    await run('f(g(1))\nh()\n', [{ rule, severity: 'warning', options: {} }]);
+    expect(seen).toEqual(['call f(g(1))', 'call g(1)', 'exit g(1)', 'exit f(g(1))', 'call h()', 'exit h()', 'module end']);
+  });
+
+  it('keeps other rules running when one throws', async () => {
+    const broken = probeRule(() => ({ call: () => { throw new Error('boom'); } }), []);
+    const result = await run('import pandas as pd\ndf = pd.read_csv("a")\nx = df.values\nf()\n', [{ rule: broken, severity: 'warning', options: {} }, ...ALL_ACTIVE]);
+    expect(result.ruleErrors[0]).toMatch(/^probe: Error: boom/);
+    expect(result.findings.map((f) => f.ruleId)).toContain('dataframe-values');
+  });
+
+  it('analyses the valid parts of a file with a syntax error', async () => {
+    const result = await run('import pandas as pd\ndf = pd.read_csv("a")\ndef broken(:\n    pass\nx = df.values\n', ALL_ACTIVE);
+    expect(result.findings.map((f) => `${f.range.start.line}:${f.ruleId}`)).toEqual(['2:syntax-error', '4:dataframe-values']);
+  });
+});
+
+describe('the semantic model', () => {
+  async function probe(text: string, ask: (n: Node, sem: import('../../server/src/engine/semantic').SemanticModel) => string) {
+    const seen: string[] = [];
+    const rule = defineRule({
+      meta: { id: 'probe', code: 'MLD999', category: 'meta', severity: 'warning', fix: 'none', messages: { default: 'probe finding here' }, docs: { summary: '', whatItDoes: '', whyIsThisBad: '', example: '', useInstead: '', fixSafety: '', references: [] } },
+      create: (ctx) => ({ call: (n: Node) => { if (n.childForFieldName('function')?.text === 'probe') seen.push(ask(n.childForFieldName('arguments')!.namedChildren[0]!, ctx.semantic)); } }),
+    });
+    await run(text, [{ rule, severity: 'warning', options: {} }]);
+    return seen;
+  }
+
+  it('resolves imports, aliases and from-imports to qualified names', async () => {
+    const src = 'import numpy as np\nimport torch.nn\nfrom sklearn.ensemble import RandomForestClassifier as RF\nfrom torch import nn\nprobe(np.random.seed)\nprobe(RF)\nprobe(nn.Linear)\nprobe(torch.nn.ReLU)\nprobe(unknown.thing)\n';
+    expect(await probe(src, (n, s) => String(s.qualifiedName(n)))).toEqual(['numpy.random.seed', 'sklearn.ensemble.RandomForestClassifier', 'torch.nn.Linear', 'torch.nn.ReLU', 'undefined']);
+  });
+
+  it('resolves module-level imports written below their use', async () => {
+    expect(await probe('def f():\n    probe(pd.read_csv)\nimport pandas as pd\n', (n, s) => String(s.qualifiedName(n)))).toEqual(['pandas.read_csv']);
+  });
+
+  it('tracks the kinds of assigned names, per scope, and forgets rebound ones', async () => {
+    const src = [
+      'import pandas as pd', 'import torch', 'from torch import nn',
+      'df = pd.read_csv("a.csv")', 'probe(df)', 'clean = df.dropna()', 'probe(clean)', 'probe(df["a"])',
+      'class Net(nn.Module):', '    def __init__(self):', '        self.head = nn.Linear(2, 2)', '    def go(self):', '        probe(self.head)',
+      'model = Net().to("cuda")', 'probe(model)', 'opt = torch.optim.Adam(model.parameters())', 'probe(opt)',
+      'def f(df):', '    probe(df)', 'df = 3', 'probe(df)',
+    ].join('\n');
+    expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'dataframe', 'pandas', 'torch-module', 'torch-module', 'optimizer', 'undefined', 'undefined']);
+  });
+
+  it('gives train_test_split outputs the kinds of their inputs', async () => {
+    const src = 'import pandas as pd\nfrom sklearn.model_selection import train_test_split\ndf = pd.read_csv("a")\nX_tr, X_te, y_tr, y_te = train_test_split(df, df["y"])\nprobe(X_te)\nprobe(y_tr)\n';
+    expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'pandas']);
+  });
+});
+
+describe('suppressions', () => {
+  const smelly = 'import pandas as pd\ndf = pd.read_csv("a")\n';
+  it('silences a rule on its line by id or code, and in the whole file', async () => {
+    const byId = await run(smelly + 'x = df.values  # mldebt: ignore[dataframe-values] exported as is\n', ALL_ACTIVE);
+    expect(byId.findings).toEqual([]);
+    const byCode = await run(smelly + 'x = df.values  # mldebt: ignore[MLD207]\n', ALL_ACTIVE);
+    expect(byCode.findings).toEqual([]);
+    const fileWide = await run('# mldebt: ignore-file[dataframe-values]\n' + smelly + 'x = df.values\ny = df.values\n', ALL_ACTIVE);
+    expect(fileWide.findings).toEqual([]);
+  });
+
+  it('does not silence other rules or other lines', async () => {
+    const r = await run(smelly + '# mldebt: ignore[dataframe-values]\nx = df.values  # mldebt: ignore[syntax-error]\n', ALL_ACTIVE);
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['dataframe-values', 'unused-suppression', 'unused-suppression']);
+  });
+});
+
+describe('fingerprints', () => {
+  const body = 'import pandas as pd\ndf = pd.read_csv("a")\n\ndef load():\n    return df.values\n\nx = df.values\n';
+  async function prints(text: string) {
+    return (await run(text, ALL_ACTIVE)).findings.map((f) => f.fingerprint);
+  }
+
+  it('survive lines inserted above and unrelated edits', async () => {
+    const before = await prints(body);
+    expect(new Set(before).size).toBe(2);
+    expect(await prints('"""Docs."""\nimport os\n\n' + body.replace('"a"', '"b.csv"'))).toEqual(before);
+  });
+
+  it('tell identical findings in one scope apart, and change with the scope', async () => {
+    const twice = await prints(body + 'y = df.values\n');
+    expect(new Set(twice).size).toBe(3);
+    const moved = await prints(body.replace('def load', 'def read'));
+    expect(moved[0]).not.toBe((await prints(body))[0]);
+    expect(moved[1]).toBe((await prints(body))[1]);
+  });
+});
+
+describe('configuration', () => {
+  it('applies select, ignore, severity overrides and "off"', () => {
+    const ids = (c: Parameters<typeof activeRules>[1]) => activeRules(RULES, c).map((r) => r.rule.meta.id);
+    expect(ids({ select: ['MLD2'] })).toContain('dataframe-values');
+    expect(ids({ select: ['MLD2'] })).not.toContain('syntax-error');
+    expect(ids({ ignore: ['data'] })).not.toContain('dataframe-values');
+    expect(ids({ rules: { 'dataframe-values': { severity: 'off' } } })).not.toContain('dataframe-values');
+    const set = activeRules(RULES, { ignore: ['MLD207'], rules: { 'dataframe-values': { severity: 'error' } } });
+    expect(set.find((r) => r.rule.meta.id === 'dataframe-values')?.severity).toBe('error');
+  });
+});
+
+describe('incremental parsing', () => {
+  it('gives the same tree as a fresh parse after random edits', async () => {
+    const engine = await loadEngine();
+    let text = 'import pandas as pd\n\ndef f(df):\n    return df.dropna()\n\nx = [1, 2, 3]\n'.repeat(20);
+    let tree = engine.parser.parse(text);
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 50; i++) {
+      const start = rand(text.length);
+      const end = Math.min(text.length, start + rand(5));
+      const insert = ['x', '\n', '(', '', 'pd.', '  '][rand(6)];
+      applyEdit(tree, text, start, end, insert);
+      text = text.slice(0, start) + insert + text.slice(end);
+      const next = engine.parser.parse(text, tree);
+      tree.delete();
+      tree = next;
+      const fresh = engine.parser.parse(text);
+      expect(tree.rootNode.toString()).toBe(fresh.rootNode.toString());
+      fresh.delete();
+    }
+    tree.delete();
+  });
+});
+
+describe('fixes', () => {
+  it('applies non-overlapping fixes, merges identical edits and defers conflicting ones', () => {
+    const seed = { start: 0, end: 0, newText: 'SEED = 42\n' };
+    const out = applyFixes('a(b)\nc(d)\n', [
+      { title: 'one', safety: 'safe', edits: [seed, { start: 3, end: 3, newText: ', s=SEED' }] },
+      { title: 'two', safety: 'safe', edits: [seed, { start: 8, end: 8, newText: ', s=SEED' }] },
+      { title: 'clash', safety: 'safe', edits: [{ start: 2, end: 4, newText: 'z)' }] },
+    ]);
+    expect(out.text).toBe('SEED = 42\na(b, s=SEED)\nc(d, s=SEED)\n');
+    expect(out.deferred.map((f) => f.title)).toEqual(['clash']);
+  });
+
+  it('appends an argument to empty, trailing-comma and multi-line calls', async () => {
+    const engine = await loadEngine();
+    const cases: Array<[string, string]> = [
+      ['f()', 'f(k=1)'],
+      ['f(a)', 'f(a, k=1)'],
+      ['f(a,)', 'f(a, k=1)'],
+      ['f(\n    a,\n    b\n)', 'f(\n    a,\n    b,\n    k=1\n)'],
+      ['f(\n    a,\n    b,\n)', 'f(\n    a,\n    b,\n    k=1,\n)'],
+    ];
+    for (const [before, after] of cases) {
+      const tree = engine.parser.parse(before);
+      const call = tree.rootNode.descendantsOfType('call')[0]!;
+      const edit = appendArgument(call, 'k=1', before)!;
+      expect(before.slice(0, edit.start) + edit.newText + before.slice(edit.end)).toBe(after);
+      tree.delete();
+    }
+  });
+});
