@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 /** The CLI as users run it: the built bundle in a child process, over real files. */
 const CLI = join(__dirname, '..', '..', 'server', 'out', 'cli.js');
 
-const SMELLY = 'import pandas as pd\n\ndf = pd.read_csv("train.csv")\nX = df.values\n';
-const CLEAN = 'import pandas as pd\n\ndf = pd.read_csv("train.csv")\nX = df.to_numpy()\n';
+const READ = 'df = pd.read_csv("train.csv", dtype={"age": "int64"})';
+const SMELLY = `import pandas as pd\n\n${READ}\nX = df.values\n`;
+const CLEAN = `import pandas as pd\n\n${READ}\nX = df.to_numpy()\n`;
 
 let dir: string;
 
@@ -65,7 +66,7 @@ describe('mldebt check', () => {
   });
 
   it('writes the stable JSON shape, with notebook cells 0-based among all cells', () => {
-    write('nb.ipynb', notebook('import pandas as pd\ndf = pd.read_csv("a.csv")\n', 'X = df.values\n'));
+    write('nb.ipynb', notebook(`import pandas as pd\n${READ}\n`, 'X = df.values\n'));
     const r = mldebt('check', '--format', 'json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
@@ -124,7 +125,7 @@ describe('mldebt check', () => {
   });
 
   it('fixes notebook cells in place, keeping the rest of the notebook', () => {
-    const file = write('nb.ipynb', notebook('import pandas as pd\ndf = pd.read_csv("a.csv")\n', '%matplotlib inline\nX = df.values\n'));
+    const file = write('nb.ipynb', notebook(`import pandas as pd\n${READ}\n`, '%matplotlib inline\nX = df.values\n'));
     expect(mldebt('check', '--fix').code).toBe(0);
     const after = JSON.parse(readFileSync(file, 'utf8'));
     expect(after.cells[2].source).toEqual(['%matplotlib inline\n', 'X = df.to_numpy()\n']);

@@ -309,6 +309,7 @@ class FindingBuilder {
       range: { start: startPos, end: endPos },
       cell,
       fixes: (report.fixes ?? []).map((f) => ({ title: f.title, safety: f.safety, edits: f.edits })),
+      tag: meta.tag,
       fingerprint: '',
     };
   }

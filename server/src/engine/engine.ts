@@ -34,6 +34,10 @@ export class Engine {
     return new Engine(await PythonParser.load(paths));
   }
 
+  static withParser(parser: PythonParser): Engine {
+    return new Engine(parser);
+  }
+
   analyzeFile(content: string, kind: DocumentKind, rules: readonly ActiveRule[], maxSize = DEFAULT_MAX_FILE_SIZE): FileAnalysis {
     const skipped = skipReason(content, maxSize);
     if (skipped) return { kind, text: '', findings: [], ruleErrors: [], skipped };

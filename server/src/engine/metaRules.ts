@@ -55,6 +55,7 @@ export const unusedSuppression = defineRule({
   meta: {
     id: 'unused-suppression',
     code: 'MLD003',
+    tag: 'unnecessary',
     category: 'meta',
     severity: 'warning',
     fix: 'safe',

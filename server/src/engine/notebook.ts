@@ -243,7 +243,11 @@ export function cellSourcesAfterEdits(
     const seg = module.cells.segmentAt(e.start);
     if (!seg || e.end > seg.start + seg.length) throw new Error('an edit crosses a notebook cell boundary');
     const list = byCell.get(seg.cell) ?? [];
-    list.push({ start: e.start - seg.start, end: e.end - seg.start, newText: e.newText });
+    const start = e.start - seg.start;
+    const end = e.end - seg.start;
+    // Fixes applied together may share an edit (one constant inserted for all): apply it once.
+    if (list.some((x) => x.start === start && x.end === end && x.newText === e.newText)) continue;
+    list.push({ start, end, newText: e.newText });
     byCell.set(seg.cell, list);
   }
   const out = new Map<number, string>();
@@ -277,4 +281,19 @@ export function writeCellSources(json: string, sources: ReadonlyMap<number, stri
 
 function splitLinesKeepEnds(text: string): string[] {
   return text === '' ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
+}
+
+/** Minimal nbformat 4 JSON for a notebook held in memory (an editor's cells), so file-level tools can run on it. */
+export function notebookJson(notebook: Notebook): string {
+  return JSON.stringify({
+    cells: notebook.cells.map((c) => ({
+      cell_type: c.kind,
+      metadata: {},
+      source: c.source,
+      ...(c.kind === 'code' ? { execution_count: c.executionCount, outputs: [] } : {}),
+    })),
+    metadata: { language_info: { name: notebook.language } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 }

@@ -37,6 +37,8 @@ export interface RuleMeta {
   /** Message templates; `{name}` is filled from a report's data. */
   messages: Record<string, string>;
   options?: Record<string, OptionSpec>;
+  /** How an editor may render its findings: faded or struck through. */
+  tag?: 'unnecessary' | 'deprecated';
   /** The rule runs only where one of these modules (or a submodule) is imported. */
   requires?: string[];
 }

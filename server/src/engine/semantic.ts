@@ -16,7 +16,9 @@ export type ValueKind =
   | 'torch-module'
   | 'optimizer'
   | 'dataloader'
-  | 'estimator';
+  | 'estimator'
+  /** A Keras model (`keras.Sequential(...)`, `keras.models.load_model(...)`). */
+  | 'keras-model';
 
 type Binding =
   | { type: 'import'; qualifiedName: string }
@@ -367,6 +369,7 @@ function kindOfFactory(q: string): ValueKind | undefined {
   }
   if (q.startsWith('torchvision.models.') && !capitalised) return 'torch-module';
   if (q.startsWith('sklearn.') && capitalised) return 'estimator';
+  if (/^(tensorflow\.)?keras\.(models\.)?(Sequential|Model)$|^(tensorflow\.)?keras\.(models|saving)\.load_model$/.test(q)) return 'keras-model';
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import type { Notebook } from './notebook';
 import type { Node } from './parser';
 import type { TextEdit } from './types';
 
@@ -170,4 +171,45 @@ export function stringValue(node: Node): string | undefined {
     if (c.type === 'string_content' || c.type === 'escape_sequence') value += c.text;
   }
   return value;
+}
+
+/**
+ * An edit inserting whole lines at module top, like insertModuleConstant; in a notebook the lines go
+ * inside the first code cell that has imports, after them, so they never fall between two cells.
+ */
+export function insertModuleLines(root: Node, text: string, lines: string, notebook?: Notebook): TextEdit {
+  if (!notebook) return insertModuleConstant(root, text, lines);
+  const cells = codeCellRanges(notebook);
+  const statements = moduleStatements(root);
+  const first = statements.find((s) => IMPORT_TYPES.has(s.type));
+  const cell = first && cells.find((c) => first.startIndex >= c.start && first.startIndex <= c.end);
+  if (!first || !cell) return { start: cells[0]?.start ?? 0, end: cells[0]?.start ?? 0, newText: `${lines}\n` };
+  let anchor = first;
+  for (const s of statements.slice(statements.indexOf(first) + 1)) {
+    if (s.startIndex > cell.end || !(IMPORT_TYPES.has(s.type) || isGuardedImport(s))) break;
+    anchor = s;
+  }
+  return insertLinesAfter(anchor, text, lines, notebook);
+}
+
+/** An edit inserting whole lines after a module-level statement (in a notebook, inside its cell). */
+export function insertLinesAfter(statement: Node, text: string, lines: string, notebook?: Notebook): TextEdit {
+  const end = notebook ? codeCellRanges(notebook).find((c) => statement.startIndex >= c.start && statement.startIndex <= c.end)?.end : undefined;
+  const nl = text.indexOf('\n', statement.endIndex);
+  // The last line of a cell has no newline of its own: the joining newline belongs to no cell.
+  if (end !== undefined && (nl === -1 || nl >= end)) return { start: end, end, newText: `\n${lines}` };
+  if (nl === -1) return { start: text.length, end: text.length, newText: `\n${lines}\n` };
+  return { start: nl + 1, end: nl + 1, newText: `${lines}\n` };
+}
+
+/** Offsets of the code cells in the joined module (masking keeps every cell's length). */
+function codeCellRanges(notebook: Notebook): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  let offset = 0;
+  for (const c of notebook.cells) {
+    if (c.kind !== 'code') continue;
+    out.push({ start: offset, end: offset + c.source.length });
+    offset += c.source.length + 1;
+  }
+  return out;
 }

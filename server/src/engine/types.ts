@@ -54,6 +54,8 @@ export interface Finding {
   /** Index of the notebook cell among all cells of the notebook, or undefined for a plain file. */
   cell?: number;
   fixes: Fix[];
+  /** How an editor may render it: faded (unnecessary code) or struck through (deprecated API). */
+  tag?: 'unnecessary' | 'deprecated';
   /** Stable identity: survives unrelated edits and line moves. */
   fingerprint: string;
 }

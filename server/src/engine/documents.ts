@@ -1,0 +1,186 @@
+import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
+import { DEFAULT_MAX_FILE_SIZE } from './engine';
+import { joinCells, type CellMap, type Notebook, type NotebookCell } from './notebook';
+import { applyEdit, type PythonParser, type Tree } from './parser';
+import type { Position, Range } from './types';
+
+/**
+ * Open documents as the editor holds them: text, version and a syntax tree kept up to date by
+ * incremental re-parsing. Nothing here knows the protocol; positions are engine positions.
+ */
+
+export interface TextChange {
+  /** The replaced range in the text before this change; none means the whole text. */
+  range?: Range;
+  text: string;
+}
+
+/** Applies editor changes in order, each relative to the text the previous one left. */
+export function applyChanges(text: string, changes: readonly TextChange[]): string {
+  for (const c of changes) {
+    if (!c.range) {
+      text = c.text;
+      continue;
+    }
+    const start = offsetAt(text, c.range.start);
+    const end = offsetAt(text, c.range.end);
+    text = text.slice(0, start) + c.text + text.slice(Math.max(start, end));
+  }
+  return text;
+}
+
+/** Offset of a position without indexing the whole text: walks line breaks up to the line. */
+function offsetAt(text: string, p: Position): number {
+  let at = 0;
+  for (let line = 0; line < p.line; line++) {
+    const nl = text.indexOf('\n', at);
+    if (nl === -1) return text.length;
+    at = nl + 1;
+  }
+  const nl = text.indexOf('\n', at);
+  return Math.min(at + p.column, nl === -1 ? text.length : nl);
+}
+
+/** One analysable module with a live tree: a Python file, or a notebook's code cells joined. */
+abstract class LiveModule {
+  protected tree: Tree | undefined;
+  protected text = '';
+
+  constructor(protected readonly parser: PythonParser) {}
+
+  get source(): string {
+    return this.text;
+  }
+
+  /** Replaces the module text, re-using the old tree for the unchanged part. */
+  protected reparse(next: string): void {
+    if (next.length > DEFAULT_MAX_FILE_SIZE) {
+      // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
+      this.tree?.delete();
+      this.tree = undefined;
+    } else if (this.tree && next !== this.text) {
+      const edit = changedSpan(this.text, next);
+      applyEdit(this.tree, this.text, edit.start, edit.oldEnd, next.slice(edit.start, edit.newEnd));
+      const tree = this.parser.parse(next, this.tree);
+      this.tree.delete();
+      this.tree = tree;
+    } else if (!this.tree) {
+      this.tree = this.parser.parse(next);
+    }
+    this.text = next;
+  }
+
+  protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
+    if (!this.tree) this.tree = this.parser.parse(this.text);
+    return analyze({ text: this.text, tree: this.tree, cells, notebook }, rules);
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+  }
+}
+
+export class PythonDocument extends LiveModule {
+  constructor(parser: PythonParser, text: string, public version: number) {
+    super(parser);
+    this.reparse(text);
+  }
+
+  update(changes: readonly TextChange[], version: number): void {
+    this.reparse(applyChanges(this.text, changes));
+    this.version = version;
+  }
+
+  analyze(rules: readonly ActiveRule[]): AnalysisResult {
+    return this.run(rules);
+  }
+}
+
+export interface LiveCell {
+  /** The editor's identity for the cell (its document URI). */
+  id: string;
+  kind: 'code' | 'markdown';
+  text: string;
+  version: number;
+  executionOrder: number | null;
+  /** Whether the last run failed (the editor's execution summary). */
+  failed?: boolean;
+}
+
+/**
+ * A notebook open in the editor. Cells change one by one; the joined module is rebuilt from
+ * them and re-parsed incrementally over the span that changed.
+ */
+export class NotebookDocument extends LiveModule {
+  private cells: LiveCell[] = [];
+  private map: CellMap | undefined;
+
+  constructor(parser: PythonParser, cells: LiveCell[], public version: number) {
+    super(parser);
+    this.setCells(cells);
+  }
+
+  get cellList(): readonly LiveCell[] {
+    return this.cells;
+  }
+
+  cell(id: string): LiveCell | undefined {
+    return this.cells.find((c) => c.id === id);
+  }
+
+  /** Replaces the cell list (cells added, removed, moved, or their metadata changed). */
+  setCells(cells: LiveCell[]): void {
+    this.cells = cells;
+    this.rebuild();
+  }
+
+  updateCell(id: string, changes: readonly TextChange[], version: number): void {
+    const cell = this.cell(id);
+    if (!cell) return;
+    cell.text = applyChanges(cell.text, changes);
+    cell.version = version;
+    this.rebuild();
+  }
+
+  get cellMap(): CellMap {
+    if (!this.map) this.rebuild();
+    return this.map!;
+  }
+
+  /** The notebook as the rules see it (cells with execution order; no outputs from the editor). */
+  asNotebook(): Notebook {
+    return {
+      language: 'python',
+      cells: this.cells.map((c): NotebookCell => ({ kind: c.kind, source: c.text, executionCount: c.executionOrder, outputs: c.failed ? [{ outputType: 'error' }] : [] })),
+    };
+  }
+
+  analyze(rules: readonly ActiveRule[]): AnalysisResult {
+    return this.run(rules, this.cellMap, this.asNotebook());
+  }
+
+  private rebuild(): void {
+    const code: Array<[number, string]> = [];
+    this.cells.forEach((c, i) => {
+      if (c.kind === 'code') code.push([i, c.text]);
+    });
+    const module = joinCells(code);
+    this.map = module.cells;
+    this.reparse(module.text);
+  }
+}
+
+/** The one span where two texts differ: common prefix and suffix trimmed. */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let oldEnd = before.length;
+  let newEnd = after.length;
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
+}

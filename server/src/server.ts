@@ -1,0 +1,22 @@
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { registerCodeAction } from './handlers/codeAction';
+import { registerConfiguration } from './handlers/configuration';
+import { registerDiagnostic } from './handlers/diagnostic';
+import { registerInitialize } from './handlers/initialize';
+import { registerNotebookSync } from './handlers/notebookSync';
+import { registerTextDocumentSync } from './handlers/textDocumentSync';
+import { Workspace } from './workspace';
+
+/** The mldebt language server: connection wiring only; each LSP method lives in handlers/. */
+const connection = createConnection(ProposedFeatures.all);
+const workspace = new Workspace(connection);
+
+registerInitialize(connection, workspace);
+registerTextDocumentSync(connection, workspace);
+registerNotebookSync(connection, workspace);
+registerDiagnostic(connection, workspace);
+registerCodeAction(connection, workspace);
+registerConfiguration(connection, workspace);
+
+process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? String(e)}`));
+connection.listen();

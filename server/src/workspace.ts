@@ -1,0 +1,219 @@
+import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import type { AnalysisResult } from './engine/analyzer';
+import { NotebookDocument, PythonDocument } from './engine/documents';
+import { DEFAULT_MAX_FILE_SIZE } from './engine/engine';
+import type { PythonParser } from './engine/parser';
+import { PositionMapper, toDiagnostic } from './convert';
+import { RULES } from './rules';
+import { resolveSettings, type EditorSettings, type ResolvedSettings } from './settings';
+
+/** Diagnostics of one analysis, by document URI (a notebook's are by cell URI). */
+export interface AnalysisSnapshot {
+  version: number;
+  byUri: Map<string, Diagnostic[]>;
+  result?: AnalysisResult;
+}
+
+interface Tracked {
+  doc: PythonDocument | NotebookDocument;
+  timer?: NodeJS.Timeout;
+  /** The analysis for the current version, once it has run. */
+  snapshot?: AnalysisSnapshot;
+  /** Pull requests waiting for the analysis of the current version. */
+  waiters: Array<(s: AnalysisSnapshot) => void>;
+  /** Cell URIs whose diagnostics were last pushed (to clear removed cells). */
+  pushed: Set<string>;
+  skippedNotice?: boolean;
+}
+
+/**
+ * The server's state: open documents with live trees, settings per document, and the scheduler
+ * that analyses a document once the user pauses typing. Handlers read and drive it.
+ */
+export class Workspace {
+  parser: PythonParser | undefined;
+  roots: string[] = [];
+  pullDiagnostics = false;
+  configurationRequests = false;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly cellOwner = new Map<string, string>();
+  private readonly settings = new Map<string, Promise<ResolvedSettings>>();
+
+  constructor(private readonly connection: Connection) {}
+
+  get python(): PythonParser {
+    if (!this.parser) throw new Error('the parser is not loaded yet');
+    return this.parser;
+  }
+
+  openPython(uri: string, text: string, version: number): void {
+    this.close(uri);
+    this.tracked.set(uri, { doc: new PythonDocument(this.python, text, version), waiters: [], pushed: new Set() });
+  }
+
+  openNotebook(uri: string, doc: NotebookDocument): void {
+    this.close(uri);
+    this.tracked.set(uri, { doc, waiters: [], pushed: new Set() });
+    this.indexCells(uri, doc);
+  }
+
+  indexCells(uri: string, doc: NotebookDocument): void {
+    for (const [cell, owner] of this.cellOwner) if (owner === uri) this.cellOwner.delete(cell);
+    for (const c of doc.cellList) this.cellOwner.set(c.id, uri);
+  }
+
+  pythonDocument(uri: string): PythonDocument | undefined {
+    const d = this.tracked.get(uri)?.doc;
+    return d instanceof PythonDocument ? d : undefined;
+  }
+
+  notebookDocument(uri: string): NotebookDocument | undefined {
+    const d = this.tracked.get(uri)?.doc;
+    return d instanceof NotebookDocument ? d : undefined;
+  }
+
+  /** The notebook URI owning a cell URI, or the URI itself for a file. */
+  ownerOf(uri: string): string {
+    return this.cellOwner.get(uri) ?? uri;
+  }
+
+  close(uri: string): void {
+    const t = this.tracked.get(uri);
+    if (!t) return;
+    clearTimeout(t.timer);
+    t.doc.dispose();
+    this.tracked.delete(uri);
+    for (const [cell, owner] of this.cellOwner) if (owner === uri) this.cellOwner.delete(cell);
+    if (!this.pullDiagnostics || t.doc instanceof NotebookDocument) {
+      for (const cellUri of t.pushed) void this.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
+      if (t.doc instanceof PythonDocument) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    this.settings.delete(uri);
+  }
+
+  /** Forgets cached settings (configuration or a pyproject.toml changed) and re-analyses everything. */
+  settingsChanged(): void {
+    this.settings.clear();
+    for (const uri of this.tracked.keys()) this.schedule(uri, 'now');
+  }
+
+  settingsFor(uri: string): Promise<ResolvedSettings> {
+    let s = this.settings.get(uri);
+    if (!s) {
+      s = this.fetchSettings(uri);
+      this.settings.set(uri, s);
+    }
+    return s;
+  }
+
+  private async fetchSettings(uri: string): Promise<ResolvedSettings> {
+    let raw: Partial<EditorSettings> | undefined;
+    if (this.configurationRequests) {
+      try {
+        raw = (await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'mldebt' })) as Partial<EditorSettings>;
+      } catch (e) {
+        this.connection.console.warn(`cannot read settings for ${uri}: ${(e as Error).message}`);
+      }
+    }
+    const path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    const root = this.roots.find((r) => path?.startsWith(r + sep)) ?? this.roots[0];
+    const resolved = resolveSettings(raw, path, root, RULES);
+    if (resolved.problem) void this.connection.window.showWarningMessage(`mldebt: ${resolved.problem} (using the defaults for it)`);
+    return resolved;
+  }
+
+  /**
+   * Analyses `uri` after the debounce, restarting the wait on every call, so a burst of keystrokes
+   * costs one analysis. 'now' skips the wait (open, save, settings change).
+   */
+  schedule(uri: string, when: 'debounced' | 'now' = 'debounced'): void {
+    const t = this.tracked.get(uri);
+    if (!t) return;
+    clearTimeout(t.timer);
+    t.snapshot = undefined;
+    void this.settingsFor(uri).then((settings) => {
+      if (this.tracked.get(uri) !== t) return;
+      clearTimeout(t.timer);
+      const delay = when === 'now' ? 0 : settings.editor.debounce;
+      t.timer = setTimeout(() => this.runAnalysis(uri, t, settings), delay);
+    });
+  }
+
+  /** The diagnostics of the current version, waiting for its analysis if it is pending. */
+  snapshotFor(uri: string): Promise<AnalysisSnapshot | undefined> {
+    const t = this.tracked.get(uri);
+    if (!t) return Promise.resolve(undefined);
+    if (t.snapshot && t.snapshot.version === t.doc.version) return Promise.resolve(t.snapshot);
+    if (!t.timer) this.schedule(uri, 'now');
+    return new Promise((resolve) => t.waiters.push(resolve));
+  }
+
+  /** Analyses now, synchronously, for a code action that needs the current findings. */
+  analyzeNow(uri: string, settings: ResolvedSettings): AnalysisResult | undefined {
+    const t = this.tracked.get(uri);
+    return t ? this.analyzeDoc(uri, t.doc, settings) : undefined;
+  }
+
+  private runAnalysis(uri: string, t: Tracked, settings: ResolvedSettings): void {
+    t.timer = undefined;
+    if (this.tracked.get(uri) !== t) return;
+    const version = t.doc.version;
+    const result = this.analyzeDoc(uri, t.doc, settings);
+    const byUri = new Map<string, Diagnostic[]>();
+    if (t.doc instanceof NotebookDocument) {
+      const cells = t.doc.cellList;
+      const mapper = new PositionMapper(t.doc.source, (cell) => (cell === undefined ? uri : cells[cell].id), t.doc.cellMap);
+      for (const c of cells) if (c.kind === 'code') byUri.set(c.id, []);
+      for (const f of result?.findings ?? []) {
+        const cell = f.cell === undefined ? undefined : cells[f.cell];
+        if (cell) byUri.get(cell.id)?.push(toDiagnostic(f, version, mapper));
+      }
+    } else {
+      const mapper = new PositionMapper(t.doc.source, () => uri);
+      byUri.set(uri, (result?.findings ?? []).map((f) => toDiagnostic(f, version, mapper)));
+    }
+    const snapshot: AnalysisSnapshot = { version, byUri, result };
+    t.snapshot = snapshot;
+    if (!this.pullDiagnostics || t.doc instanceof NotebookDocument) this.push(t, byUri);
+    const waiters = t.waiters.splice(0);
+    for (const w of waiters) w(snapshot);
+  }
+
+  private push(t: Tracked, byUri: Map<string, Diagnostic[]>): void {
+    for (const stale of t.pushed) if (!byUri.has(stale)) void this.connection.sendDiagnostics({ uri: stale, diagnostics: [] });
+    t.pushed = new Set(byUri.keys());
+    for (const [uri, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri, version: t.doc instanceof PythonDocument ? t.doc.version : undefined, diagnostics });
+  }
+
+  private analyzeDoc(uri: string, doc: PythonDocument | NotebookDocument, settings: ResolvedSettings): AnalysisResult | undefined {
+    if (!settings.editor.enable || this.isExcluded(uri, settings)) return undefined;
+    const t = this.tracked.get(uri);
+    if (doc.source.length > DEFAULT_MAX_FILE_SIZE) {
+      if (t && !t.skippedNotice) {
+        t.skippedNotice = true;
+        const mb = (doc.source.length / 1024 / 1024).toFixed(1);
+        void this.connection.window.showInformationMessage(`mldebt skipped ${uri.split('/').pop()}: it is ${mb} MB, over the ${DEFAULT_MAX_FILE_SIZE / 1024 / 1024} MB limit for analysis.`);
+      }
+      return undefined;
+    }
+    const started = performance.now();
+    try {
+      const result = doc.analyze(settings.rules);
+      for (const e of result.ruleErrors) this.connection.console.error(`rule error in ${uri}: ${e}`);
+      this.connection.console.log(`analysed ${uri} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings`);
+      return result;
+    } catch (e) {
+      this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
+    }
+  }
+
+  private isExcluded(uri: string, settings: ResolvedSettings): boolean {
+    if (settings.exclude.length === 0 || !settings.root || !uri.startsWith('file:')) return false;
+    const rel = relative(settings.root, fileURLToPath(uri)).split(sep).join('/');
+    return !rel.startsWith('..') && picomatch(settings.exclude.map((g) => g.replace(/\/$/, '/**')), { dot: true })(rel);
+  }
+}

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeNotebookDocumentNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenNotebookDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShowMessageNotification,
+  ShowMessageRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  ConfigurationRequest,
+  RegistrationRequest,
+  type ClientCapabilities,
+  type Diagnostic,
+  type NotebookCell,
+  type ProtocolConnection,
+  type ShowMessageParams,
+  type TextDocumentContentChangeEvent,
+  type TextDocumentItem,
+} from 'vscode-languageserver-protocol/node';
+
+const SERVER = join(__dirname, '..', '..', 'server', 'out', 'server.js');
+
+interface Published {
+  version?: number;
+  diagnostics: Diagnostic[];
+}
+
+/** A real LSP client over stdio to the bundled server, for protocol tests. It waits for events; it never sleeps. */
+export class TestClient {
+  readonly published = new Map<string, Published>();
+  readonly messages: ShowMessageParams[] = [];
+  settings: Record<string, unknown> = {};
+  /** The engine's rules and one simple rule, so the tests speak of known findings. */
+  static readonly defaultSettings = { select: ['meta', 'dataframe-values'] };
+  private listeners: Array<() => void> = [];
+
+  private constructor(
+    readonly connection: ProtocolConnection,
+    readonly process: ChildProcess,
+  ) {}
+
+  static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string } = {}): Promise<TestClient> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new TestClient(connection, child);
+    client.settings = options.settings ?? TestClient.defaultSettings;
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      client.published.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+      client.notify();
+    });
+    connection.onNotification(ShowMessageNotification.type, (p) => {
+      client.messages.push(p);
+      client.notify();
+    });
+    connection.onRequest(ShowMessageRequest.type, (p) => {
+      client.messages.push(p);
+      client.notify();
+      return null;
+    });
+    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => client.settings));
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.listen();
+    const capabilities: ClientCapabilities = {
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      textDocument: {
+        publishDiagnostics: { versionSupport: true },
+        codeAction: { resolveSupport: { properties: ['edit'] }, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
+        ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
+      },
+      notebookDocument: { synchronization: {} },
+    };
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: options.rootUri ?? null,
+      capabilities,
+      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'root' }] : null,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Resolves when `check` returns a value, re-checked on every published diagnostic or message. */
+  waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+    const now = check();
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners = this.listeners.filter((l) => l !== listener);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const listener = (): void => {
+        const value = check();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        this.listeners = this.listeners.filter((l) => l !== listener);
+        resolve(value);
+      };
+      this.listeners.push(listener);
+    });
+  }
+
+  /** Diagnostics published for `uri` at `version` (any version when none is given). */
+  diagnosticsFor(uri: string, version?: number): Promise<Diagnostic[]> {
+    return this.waitFor(() => {
+      const p = this.published.get(uri);
+      return p && (version === undefined || p.version === version) ? p.diagnostics : undefined;
+    }, `diagnostics for ${uri}${version === undefined ? '' : ` v${version}`}`);
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    const textDocument: TextDocumentItem = { uri, languageId: 'python', version, text };
+    return this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument });
+  }
+
+  change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
+    return this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+  }
+
+  close(uri: string): Promise<void> {
+    return this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  openNotebook(uri: string, cells: Array<{ source: string; kind?: 'code' | 'markdown'; executionOrder?: number }>): Promise<string[]> {
+    const cellUris = cells.map((_, i) => `vscode-notebook-cell:${uri.replace(/^file:/, '')}#C${i}`);
+    const nbCells: NotebookCell[] = cells.map((c, i) => ({
+      kind: c.kind === 'markdown' ? 1 : 2,
+      document: cellUris[i],
+      executionSummary: c.executionOrder ? { executionOrder: c.executionOrder, success: true } : undefined,
+    }));
+    const texts: TextDocumentItem[] = cells.map((c, i) => ({ uri: cellUris[i], languageId: c.kind === 'markdown' ? 'markdown' : 'python', version: 1, text: c.source }));
+    return this.connection
+      .sendNotification(DidOpenNotebookDocumentNotification.type, {
+        notebookDocument: { uri, notebookType: 'jupyter-notebook', version: 1, cells: nbCells },
+        cellTextDocuments: texts,
+      })
+      .then(() => cellUris);
+  }
+
+  changeCell(notebookUri: string, notebookVersion: number, cellUri: string, cellVersion: number, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    return this.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebookUri, version: notebookVersion },
+      change: { cells: { textContent: [{ document: { uri: cellUri, version: cellVersion }, changes }] } },
+    });
+  }
+
+  async changeSettings(settings: Record<string, unknown>): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } finally {
+      this.connection.dispose();
+      this.process.kill();
+    }
+  }
+}
