@@ -1,0 +1,149 @@
+import type { Node } from '../engine/parser';
+import { defineRule } from '../engine/rule';
+import { dottedName } from '../engine/semantic';
+import { callArguments, numericValue } from '../engine/syntax';
+
+/** numpy constructors whose first argument is a shape: 2-D when it is a literal pair. */
+const SHAPE_FIRST = new Set(['zeros', 'ones', 'empty', 'full'].map((n) => `numpy.${n}`));
+/** numpy constructors taking the dimensions as separate arguments. */
+const DIMS_AS_ARGS = new Set(['numpy.random.rand', 'numpy.random.randn']);
+/** numpy constructors that always return a square matrix. */
+const SQUARE = new Set(['numpy.eye', 'numpy.identity']);
+/** Expressions that bind tighter than `@`, so they need no parentheses as its operands. */
+const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parenthesized_expression']);
+/** Where `a @ b` can replace a call without parentheses. */
+const BARE_RESULT_PARENTS = new Set(['assignment', 'argument_list', 'expression_statement', 'return_statement', 'keyword_argument', 'expression_list']);
+
+export default defineRule({
+  meta: {
+    id: 'matrix-dot-ambiguity',
+    code: 'MLD404',
+    category: 'api-misuse',
+    severity: 'warning',
+    fix: 'unsafe',
+    requires: ['numpy'],
+    messages: {
+      default: '`np.dot({a}, {b})` multiplies two matrices; write `{a} @ {b}` (or `np.matmul`) to say so.',
+    },
+    docs: {
+      summary: '`np.dot` used for a product of two 2-D arrays.',
+      whatItDoes:
+        'Flags `np.dot(a, b)` when both operands are known to be 2-D: each is either a 2-D constructor ' +
+        'written in place or a name last assigned from one in the same scope — `np.zeros/ones/empty/full` ' +
+        'with a literal two-element shape, `np.random.rand/randn` with two dimensions, `np.eye`/`np.identity`, ' +
+        'or `np.array` of a nested list literal. Operands of unknown shape (parameters, loaded data, results ' +
+        'of other calls) are left alone, as are calls with more than two arguments.',
+      whyIsThisBad:
+        '`np.dot` means different things by dimensionality (inner product for 1-D, matrix product for 2-D, a ' +
+        'sum over the last and second-to-last axes for N-D, plain multiplication for scalars), so the reader ' +
+        'cannot tell what was meant and code that later receives a batch of matrices silently computes ' +
+        'something else. `@`/`np.matmul` state the matrix product, broadcast batches as stacks of matrices, ' +
+        'and reject scalars (Zhang et al., CAIN 2022, "Matrix multiplication API misused").',
+      example:
+        'import numpy as np\n\nweights = np.random.randn(64, 10)\nfeatures = np.ones((32, 64))\nlogits = np.dot(features, weights)\n',
+      useInstead:
+        'import numpy as np\n\nweights = np.random.randn(64, 10)\nfeatures = np.ones((32, 64))\nlogits = features @ weights\n',
+      fixSafety:
+        'Unsafe: for two 2-D arrays `@` gives the same result, but the shapes are inferred from the last ' +
+        'assignment seen in the text, and a branch or a later reshape the analysis does not follow could make ' +
+        'an operand 1-D or N-D, where `@` and `np.dot` differ.',
+      references: [
+        'https://numpy.org/doc/stable/reference/generated/numpy.dot.html',
+        'https://numpy.org/doc/stable/reference/generated/numpy.matmul.html',
+        'Zhang et al., "Code Smells for Machine Learning Applications", CAIN 2022',
+      ],
+    },
+  },
+  create(context) {
+    const { semantic } = context;
+    /** Per scope (function node id, 0 for the module): names whose last assignment was a 2-D constructor. */
+    const twoDimensional = new Map<number, Map<string, boolean>>();
+    const scopeId = (node: Node): number => {
+      for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return n.id;
+      return 0;
+    };
+
+    const isTwoDimensionalConstructor = (expr: Node): boolean => {
+      if (expr.type !== 'call') return false;
+      const q = semantic.qualifiedName(expr.childForFieldName('function'));
+      if (!q) return false;
+      const { positional, keywords, hasSplat } = callArguments(expr);
+      if (hasSplat) return false;
+      if (SQUARE.has(q)) return positional.length >= 1;
+      if (DIMS_AS_ARGS.has(q)) return positional.length === 2 && positional.every((a) => a.type !== 'list_splat');
+      const shape = positional[0] ?? keywords.get('shape');
+      if (SHAPE_FIRST.has(q)) return !!shape && isLiteralPair(shape);
+      if (q === 'numpy.array' || q === 'numpy.asarray') return !!positional[0] && isNestedListLiteral(positional[0]);
+      return false;
+    };
+
+    const isTwoDimensional = (expr: Node): boolean => {
+      if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && isTwoDimensional(expr.namedChild(0)!);
+      if (isTwoDimensionalConstructor(expr)) return true;
+      const name = dottedName(expr);
+      const kind = semantic.kindOf(expr);
+      if (!name || (kind !== undefined && kind !== 'ndarray')) return false;
+      const local = twoDimensional.get(scopeId(expr))?.get(name);
+      return local ?? (twoDimensional.get(0)?.get(name) === true && !twoDimensional.get(scopeId(expr))?.has(name));
+    };
+
+    const record = (target: Node, value: Node | null): void => {
+      const name = dottedName(target);
+      if (!name) return;
+      const scope = scopeId(target);
+      const names = twoDimensional.get(scope) ?? new Map<string, boolean>();
+      twoDimensional.set(scope, names);
+      names.set(name, !!value && isTwoDimensionalConstructor(value));
+    };
+
+    return {
+      'assignment:exit'(node) {
+        const left = node.childForFieldName('left');
+        if (!left) return;
+        if (left.type === 'identifier' || left.type === 'attribute') record(left, node.childForFieldName('right'));
+        else for (const t of left.namedChildren) if (t) record(t, null);
+      },
+      for_statement(node) {
+        const left = node.childForFieldName('left');
+        if (left) for (const t of left.type === 'identifier' ? [left] : left.namedChildren) if (t) record(t, null);
+      },
+      call(node) {
+        const fn = node.childForFieldName('function');
+        if (semantic.qualifiedName(fn) !== 'numpy.dot') return;
+        const { positional, keywords, hasSplat } = callArguments(node);
+        if (hasSplat || keywords.size > 0 || positional.length !== 2) return;
+        const [a, b] = positional;
+        if (!isTwoDimensional(a) || !isTwoDimensional(b)) return;
+        context.report({
+          node,
+          messageId: 'default',
+          data: { a: a.text, b: b.text },
+          fixes: matmulFix(node, fn!, a, b),
+        });
+      },
+    };
+  },
+});
+
+function matmulFix(call: Node, fn: Node, a: Node, b: Node) {
+  if (PRIMARY.has(a.type) && PRIMARY.has(b.type) && !a.text.includes('\n') && !b.text.includes('\n')) {
+    const bare = !!call.parent && BARE_RESULT_PARENTS.has(call.parent.type);
+    const product = `${a.text} @ ${b.text}`;
+    return [{ title: `Replace with \`${product}\``, safety: 'unsafe' as const, edits: [{ start: call.startIndex, end: call.endIndex, newText: bare ? product : `(${product})` }] }];
+  }
+  const attr = fn.type === 'attribute' ? fn.childForFieldName('attribute') : null;
+  if (!attr) return [];
+  return [{ title: 'Replace `np.dot` with `np.matmul`', safety: 'unsafe' as const, edits: [{ start: attr.startIndex, end: attr.endIndex, newText: 'matmul' }] }];
+}
+
+function isLiteralPair(shape: Node): boolean {
+  if (shape.type !== 'tuple' && shape.type !== 'list') return false;
+  const dims = shape.namedChildren.filter((c) => c && c.type !== 'comment');
+  return dims.length === 2 && dims.every((d) => !!d && (d.type === 'identifier' || numericValue(d) !== undefined || d.type === 'attribute' || d.type === 'binary_operator'));
+}
+
+function isNestedListLiteral(node: Node): boolean {
+  if (node.type !== 'list') return false;
+  const rows = node.namedChildren.filter((c) => c && c.type !== 'comment');
+  return rows.length > 0 && rows.every((r) => r?.type === 'list' && r.namedChildren.every((v) => v && v.type !== 'list' && v.type !== 'list_comprehension'));
+}
