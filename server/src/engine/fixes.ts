@@ -43,9 +43,13 @@ function sameEdit(a: TextEdit, b: TextEdit): boolean {
   return a.start === b.start && a.end === b.end && a.newText === b.newText;
 }
 
-/** Two insertions at one offset conflict (their order would be arbitrary), as do overlapping ranges. */
+/**
+ * Overlapping ranges conflict; an insertion strictly inside a replaced range does too. Insertions
+ * at one offset do not: they go in fix order (two constants inserted after the imports, two
+ * arguments appended to one call).
+ */
 function overlaps(a: TextEdit, b: TextEdit): boolean {
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  if (a.start === a.end && b.start === b.end) return false;
   return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end) || (b.start === b.end && b.start > a.start && b.start < a.end);
 }
 

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+/** The client for the bundled server, started over IPC in its own Node process. */
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('server/out/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Files on disk and unsaved buffers; notebook cells come through notebook sync instead.
+    documentSelector: [
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    outputChannel: output,
+    errorHandler: new RestartingErrorHandler(output),
+  };
+  return new LanguageClient('mldebt', 'mldebt', serverOptions, clientOptions);
+}
+
+/** Restarts a crashed server a few times, telling the user; then stops and says where to look. */
+class RestartingErrorHandler implements ErrorHandler {
+  private restarts: number[] = [];
+
+  constructor(private readonly output: vscode.LogOutputChannel) {}
+
+  error(): { action: ErrorAction } {
+    return { action: ErrorAction.Continue };
+  }
+
+  closed(): { action: CloseAction; message?: string; handled?: boolean } {
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    if (this.restarts.length >= MAX_RESTARTS) {
+      this.output.error(`the server crashed ${MAX_RESTARTS + 1} times in 3 minutes and will not be restarted`);
+      void vscode.window.showErrorMessage(`mldebt's server crashed ${MAX_RESTARTS + 1} times in 3 minutes and was stopped. Run "mldebt: Restart Server" to try again.`, 'Show Output').then((choice) => {
+        if (choice) this.output.show();
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.restarts.push(now);
+    this.output.warn(`the server stopped unexpectedly; restarting (${this.restarts.length} of ${MAX_RESTARTS})`);
+    void vscode.window.showWarningMessage(`mldebt's server stopped unexpectedly and was restarted (${this.restarts.length} of ${MAX_RESTARTS}).`);
+    return { action: CloseAction.Restart, handled: true };
+  }
+}
