@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
 import { calledName, insertLinesAfter, insertModuleLines, receiverOf } from '../engine/syntax';
-import { moduleAssignment, SEED_EVERYTHING, SEED_NAMES } from './unseeded-randomness';
+import { moduleAssignment, SEED_NAMES, SEED_OPTIONS, type SeedOptions } from './unseeded-randomness';
 
 /** Calls that seed PyTorch or make it deterministic. */
 const TORCH_SEEDERS = new Set([
@@ -9,7 +9,7 @@ const TORCH_SEEDERS = new Set([
   'torch.use_deterministic_algorithms',
 ]);
 
-export default defineRule({
+export default defineRule<SeedOptions>({
   meta: {
     id: 'nondeterministic-training',
     code: 'MLD103',
@@ -17,6 +17,7 @@ export default defineRule({
     severity: 'information',
     fix: 'unsafe',
     requires: ['torch'],
+    options: SEED_OPTIONS,
     messages: {
       default: 'PyTorch training runs here but this {container} never calls `torch.manual_seed` or asks for deterministic algorithms; seed it after the imports.',
     },
@@ -56,6 +57,7 @@ export default defineRule({
     let torchName: string | undefined;
     let firstStep: Node | undefined;
     let seeded = false;
+    const helpers = new Set(context.options.seedHelpers);
 
     const isTrainingStep = (call: Node): boolean => {
       const name = calledName(call);
@@ -74,7 +76,7 @@ export default defineRule({
       const seed = existing ? existing.namedChild(0)!.childForFieldName('left')!.text : 'SEED';
       const lines = [
         ...(torchName ? [] : ['import torch']),
-        ...(existing ? [] : [`${seed} = 42`]),
+        ...(existing ? [] : [`${seed} = ${context.options.seedValue}`]),
         `${torch}.manual_seed(${seed})`,
         `${torch}.backends.cudnn.deterministic = True`,
         `${torch}.backends.cudnn.benchmark = False`,
@@ -98,7 +100,7 @@ export default defineRule({
       },
       call(call) {
         const q = context.semantic.qualifiedName(call.childForFieldName('function'));
-        if ((q && TORCH_SEEDERS.has(q)) || SEED_EVERYTHING.has(calledName(call) ?? '')) seeded = true;
+        if ((q && TORCH_SEEDERS.has(q)) || helpers.has(calledName(call) ?? '')) seeded = true;
         else if (!firstStep && isTrainingStep(call)) firstStep = call;
       },
       assignment(node) {

@@ -53,12 +53,30 @@ const SEEDERS: Record<Library, string[]> = {
 };
 
 /** Helpers that seed every library at once (Lightning, transformers, Keras, accelerate, or a project's own). */
-export const SEED_EVERYTHING = new Set(['seed_everything', 'set_seed', 'set_random_seed', 'set_seeds', 'seed_all', 'fix_seed', 'fix_seeds']);
+export const SEED_EVERYTHING = ['seed_everything', 'set_seed', 'set_random_seed', 'set_seeds', 'seed_all', 'fix_seed', 'fix_seeds'];
+
+export interface SeedOptions {
+  seedHelpers: string[];
+  seedValue: number;
+}
+
+/** The options of the rules that insert a seed constant. */
+export const SEED_OPTIONS = {
+  seedHelpers: {
+    type: 'string[]',
+    default: SEED_EVERYTHING,
+    description: 'Functions whose call seeds every library (a call by this name anywhere in the file counts as a seed).',
+  },
+  seedValue: { type: 'number', default: 42, description: 'The value of the `SEED` constant a fix creates.' },
+} as const;
 
 /** Generators seeded from the operating system when called without a seed. */
 const GENERATOR_FACTORIES = new Set(['numpy.random.default_rng', 'numpy.random.RandomState', 'random.Random']);
 
 type Library = 'numpy' | 'random' | 'torch';
+
+/** Legacy NumPy functions that seed or read the state rather than draw from it. */
+const NOT_DRAWS = new Set(['seed', 'get_state', 'set_state']);
 
 export const SEED_NAMES = ['SEED', 'RANDOM_STATE', 'RANDOM_SEED'];
 
@@ -81,19 +99,19 @@ export function runsAfter(node: Node, at: number): boolean {
 
 /**
  * The seed constant a fix at `node` can use: an existing module constant defined before it, or a new
- * `SEED = 42` inserted after the imports. Undefined when neither would be defined in time.
+ * `SEED = <seedValue>` inserted after the imports. Undefined when neither would be defined in time.
  */
-export function seedConstant(root: Node, text: string, node: Node, notebook?: Notebook): { name: string; edits: TextEdit[] } | undefined {
+export function seedConstant(root: Node, text: string, node: Node, seedValue: number, notebook?: Notebook): { name: string; edits: TextEdit[] } | undefined {
   const existing = moduleAssignment(root, SEED_NAMES);
   if (existing) {
     const name = existing.namedChild(0)!.childForFieldName('left')!.text;
     return runsAfter(node, existing.endIndex) ? { name, edits: [] } : undefined;
   }
-  const insert = insertModuleLines(root, text, 'SEED = 42', notebook);
+  const insert = insertModuleLines(root, text, `SEED = ${seedValue}`, notebook);
   return runsAfter(node, insert.start) ? { name: 'SEED', edits: [insert] } : undefined;
 }
 
-export default defineRule({
+export default defineRule<SeedOptions>({
   meta: {
     id: 'unseeded-randomness',
     code: 'MLD101',
@@ -101,9 +119,10 @@ export default defineRule({
     severity: 'warning',
     fix: 'safe',
     requires: ['sklearn', 'numpy', 'random', 'torch'],
+    options: SEED_OPTIONS,
     messages: {
       sklearn: '`{name}` is called without `random_state`, so its result changes from run to run; pass a seed constant as `random_state`.',
-      global: '{library} draws random numbers here but this {container} never seeds it; call `{seeder}` once after the imports.',
+      global: '{library} draws random numbers here but this {container} never seeds it; {advice}.',
       generator: '`{name}()` without a seed draws its state from the operating system; pass a seed constant.',
     },
     docs: {
@@ -144,12 +163,13 @@ export default defineRule({
   },
   create(context) {
     let root: Node | undefined;
-    const firstUse = new Map<Library, { node: Node; seeder: string }>();
+    const firstUse = new Map<Library, { node: Node; advice: string }>();
     const seeded = new Set<Library>();
     let seededAll = false;
+    const helpers = new Set(context.options.seedHelpers);
 
     const withSeed = (node: Node, title: string, edit: (name: string) => TextEdit | undefined): FixSpec[] => {
-      const seed = root && seedConstant(root, context.text, node, context.notebook);
+      const seed = root && seedConstant(root, context.text, node, context.options.seedValue, context.notebook);
       const argEdit = seed && edit(seed.name);
       return seed && argEdit ? [{ title: title.replace('{seed}', seed.name), safety: 'safe', edits: [...seed.edits, argEdit] }] : [];
     };
@@ -176,8 +196,8 @@ export default defineRule({
       });
     };
 
-    const noteUse = (library: Library, call: Node, seeder: string): void => {
-      if (!firstUse.has(library)) firstUse.set(library, { node: call, seeder });
+    const noteUse = (library: Library, call: Node, advice: string): void => {
+      if (!firstUse.has(library)) firstUse.set(library, { node: call, advice });
     };
 
     return {
@@ -188,11 +208,11 @@ export default defineRule({
         const fn = call.childForFieldName('function');
         const q = context.semantic.qualifiedName(fn);
         if (!q) {
-          if (SEED_EVERYTHING.has(calledName(call) ?? '')) seededAll = true;
+          if (helpers.has(calledName(call) ?? '')) seededAll = true;
           return;
         }
         const name = q.slice(q.lastIndexOf('.') + 1);
-        if (SEED_EVERYTHING.has(name)) seededAll = true;
+        if (helpers.has(name)) seededAll = true;
         if (q.startsWith('sklearn.')) return checkSklearn(call, q);
         const args = callArguments(call);
         for (const library of Object.keys(SEEDERS) as Library[]) {
@@ -208,9 +228,9 @@ export default defineRule({
           });
           return;
         }
-        if (q.startsWith('numpy.random.') && LEGACY_NUMPY_RANDOM.has(name) && name !== 'seed') noteUse('numpy', call, 'np.random.seed(SEED)');
-        else if (q.startsWith('random.') && q.split('.').length === 2 && STDLIB_RANDOM.has(name)) noteUse('random', call, 'random.seed(SEED)');
-        else if (TORCH_RANDOM.has(q) && !args.keywords.has('generator')) noteUse('torch', call, 'torch.manual_seed(SEED)');
+        if (q.startsWith('numpy.random.') && LEGACY_NUMPY_RANDOM.has(name) && !NOT_DRAWS.has(name)) noteUse('numpy', call, 'draw from `np.random.default_rng(SEED)` or call `np.random.seed(SEED)` once after the imports');
+        else if (q.startsWith('random.') && q.split('.').length === 2 && STDLIB_RANDOM.has(name)) noteUse('random', call, 'call `random.seed(SEED)` once after the imports');
+        else if (TORCH_RANDOM.has(q) && !args.keywords.has('generator')) noteUse('torch', call, 'call `torch.manual_seed(SEED)` once after the imports');
       },
       'module:exit'() {
         if (seededAll) return;
@@ -218,7 +238,7 @@ export default defineRule({
         const names: Record<Library, string> = { numpy: 'NumPy', random: 'Python `random`', torch: 'PyTorch' };
         for (const [library, use] of firstUse) {
           if (seeded.has(library)) continue;
-          context.report({ node: use.node, messageId: 'global', data: { library: names[library], container, seeder: use.seeder } });
+          context.report({ node: use.node, messageId: 'global', data: { library: names[library], container, advice: use.advice } });
         }
       },
     };
