@@ -60,6 +60,14 @@ describe('mldebt check', () => {
     expect(r.stdout).toContain('All clear: no findings in 1 file.');
   });
 
+  it('says so when there is nothing to check', () => {
+    write('.gitignore', '*.py\n');
+    write('train.py', SMELLY);
+    const r = mldebt('check');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no Python files or notebooks to check here');
+  });
+
   it('honours --fail-on', () => {
     write('train.py', SMELLY);
     expect(mldebt('check', '--fail-on', 'error').code).toBe(0);

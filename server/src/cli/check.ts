@@ -48,6 +48,7 @@ export function runCheck(engine: Engine, rules: readonly AnyRule[], options: Che
   const selection = collectFiles(options.paths.length ? options.paths : ['.'], root, config.exclude ?? []);
   for (const p of selection.missing) io.stderr(`mldebt: ${p}: no such file or folder\n`);
   if (selection.missing.length > 0 && selection.files.length === 0) throw new UsageError('nothing to check');
+  if (selection.files.length === 0) io.stderr('mldebt: no Python files or notebooks to check here (files ignored by .gitignore or the exclude setting are skipped)\n');
 
   const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
   const notices: string[] = [];

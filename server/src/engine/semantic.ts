@@ -35,6 +35,8 @@ class Scope {
   ) {}
 }
 
+const ML_LIBRARIES = ['numpy', 'pandas', 'sklearn', 'torch', 'tensorflow', 'keras', 'jax', 'xgboost', 'lightgbm', 'catboost', 'scipy', 'transformers', 'polars', 'statsmodels'];
+
 /** pandas functions that return a DataFrame. */
 const PANDAS_FRAME_FACTORIES = new Set(
   [
@@ -98,6 +100,14 @@ export class SemanticModel {
     if (this.importedModules.has(module)) return true;
     for (const m of this.importedModules) if (m.startsWith(module + '.')) return true;
     return false;
+  }
+
+  /**
+   * True when the module imports a machine-learning or numerical library: the rules about general
+   * Python (`random`, `pickle`) speak up only in such code, where reproducibility and model files matter.
+   */
+  isMachineLearningCode(): boolean {
+    return ML_LIBRARIES.some((m) => this.isImported(m));
   }
 
   /** The module-level name bound by import to `qualifiedName` (`numpy` → `np`), for fixes that must spell it. */

@@ -48,7 +48,8 @@ export default defineRule({
         const fn = call.childForFieldName('function');
         const q = context.semantic.qualifiedName(fn);
         if (!q) return;
-        if (UNPICKLERS.has(q)) {
+        // pickle in general code is another linter's business; here it is about model and data files.
+        if (UNPICKLERS.has(q) && (q.startsWith('joblib.') || context.semantic.isMachineLearningCode())) {
           context.report({ node: call, messageId: 'unpickle', data: { name: context.semantic.textOf(fn!) } });
           return;
         }

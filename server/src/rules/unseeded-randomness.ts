@@ -220,6 +220,8 @@ export default defineRule<SeedOptions>({
         }
         if (GENERATOR_FACTORIES.has(q)) {
           if (args.positional.length > 0 || args.keywords.size > 0 || args.hasSplat) return;
+          // An unseeded `random.Random()` is normal in general code (temp names, jitter).
+          if (q.startsWith('random.') && !context.semantic.isMachineLearningCode()) return;
           context.report({
             node: call,
             messageId: 'generator',
@@ -238,6 +240,7 @@ export default defineRule<SeedOptions>({
         const names: Record<Library, string> = { numpy: 'NumPy', random: 'Python `random`', torch: 'PyTorch' };
         for (const [library, use] of firstUse) {
           if (seeded.has(library)) continue;
+          if (library === 'random' && !context.semantic.isMachineLearningCode()) continue;
           context.report({ node: use.node, messageId: 'global', data: { library: names[library], container, advice: use.advice } });
         }
       },
