@@ -12,10 +12,12 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    // Files on disk and unsaved buffers; notebook cells come through notebook sync instead.
+    // Files on disk, unsaved buffers and notebook cells (cells are synced through notebook sync,
+    // and listed here so that code actions and pulled diagnostics reach them).
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
     outputChannel: output,

@@ -26,6 +26,8 @@ interface Tracked {
   waiters: Array<(s: AnalysisSnapshot) => void>;
   /** Cell URIs whose diagnostics were last pushed (to clear removed cells). */
   pushed: Set<string>;
+  /** For pulled notebooks: a digest of each cell's last diagnostics, to know when others must re-pull. */
+  digests?: Map<string, string>;
   skippedNotice?: boolean;
 }
 
@@ -37,6 +39,8 @@ export class Workspace {
   parser: PythonParser | undefined;
   roots: string[] = [];
   pullDiagnostics = false;
+  /** The client re-pulls on request: notebooks can then be pulled too (an edit in one cell changes others). */
+  diagnosticRefresh = false;
   configurationRequests = false;
   private readonly tracked = new Map<string, Tracked>();
   private readonly cellOwner = new Map<string, string>();
@@ -87,7 +91,7 @@ export class Workspace {
     t.doc.dispose();
     this.tracked.delete(uri);
     for (const [cell, owner] of this.cellOwner) if (owner === uri) this.cellOwner.delete(cell);
-    if (!this.pullDiagnostics || t.doc instanceof NotebookDocument) {
+    if (!this.pulls(t.doc)) {
       for (const cellUri of t.pushed) void this.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
       if (t.doc instanceof PythonDocument) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
@@ -177,9 +181,25 @@ export class Workspace {
     }
     const snapshot: AnalysisSnapshot = { version, byUri, result };
     t.snapshot = snapshot;
-    if (!this.pullDiagnostics || t.doc instanceof NotebookDocument) this.push(t, byUri);
     const waiters = t.waiters.splice(0);
     for (const w of waiters) w(snapshot);
+    if (!this.pulls(t.doc)) this.push(t, byUri);
+    else if (t.doc instanceof NotebookDocument) this.refreshIfCellsChanged(t, byUri);
+  }
+
+  /** Whether the client pulls this document's diagnostics (else the server pushes them). */
+  private pulls(doc: PythonDocument | NotebookDocument): boolean {
+    return this.pullDiagnostics && (doc instanceof PythonDocument || this.diagnosticRefresh);
+  }
+
+  /** A cell edit can change other cells' findings; the client re-pulls them when asked to. */
+  private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>): void {
+    const digests = new Map([...byUri].map(([uri, ds]) => [uri, JSON.stringify(ds.map((d) => [d.code, d.range, d.message]))]));
+    const before = t.digests;
+    t.digests = digests;
+    if (!before) return;
+    const changed = [...digests].some(([uri, digest]) => before.get(uri) !== digest);
+    if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
   private push(t: Tracked, byUri: Map<string, Diagnostic[]>): void {

@@ -27,18 +27,21 @@ mkdir -p "$DIR/code-server"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# @vscode/ripgrep downloads its binary from GitHub at install time; it first looks in a cache
-# folder under TMPDIR, which we fill with Debian's ripgrep under the name it expects.
-range="$(cd "$work" && npm view "code-server@$CODE_SERVER_VERSION" --json >/dev/null && npm pack "code-server@$CODE_SERVER_VERSION" --silent >/dev/null && tar xzf code-server-*.tgz package/lib/vscode/package.json && node -p "require('./package/lib/vscode/package.json').dependencies['@vscode/ripgrep']")"
-rg_pkg_version="$(cd "$work" && npm view "@vscode/ripgrep@$range" version --json | node -e "const v=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(Array.isArray(v)?v[v.length-1]:v)")"
-(cd "$work" && npm pack "@vscode/ripgrep@$rg_pkg_version" --silent >/dev/null && tar xzf vscode-ripgrep-*.tgz package/lib/postinstall.js)
-rg_version="$(sed -n "s/^const VERSION = '\(.*\)';/\1/p" "$work/package/lib/postinstall.js")"
+# Older @vscode/ripgrep releases download their binary from GitHub at install time; they first look
+# in a cache folder under TMPDIR, which we fill with Debian's ripgrep under the name they expect.
+# Newer releases ship the binary in a platform package and need nothing.
 export TMPDIR="$work/tmp"
-cache="$TMPDIR/vscode-ripgrep-cache-$rg_pkg_version"
-mkdir -p "$cache" "$work/rg"
+mkdir -p "$TMPDIR" "$work/rg"
 cp "$(command -v rg)" "$work/rg/rg"
-tar czf "$cache/ripgrep-$rg_version-x86_64-unknown-linux-musl.tar.gz" -C "$work/rg" rg
-echo "e2e: ripgrep $rg_version for @vscode/ripgrep $rg_pkg_version from Debian's rg"
+range="$(cd "$work" && npm pack "code-server@$CODE_SERVER_VERSION" --silent >/dev/null && tar xzf code-server-*.tgz package/lib/vscode/package.json && node -p "require('./package/lib/vscode/package.json').dependencies['@vscode/ripgrep']")"
+for version in $(npm view "@vscode/ripgrep@$range" version --json | node -e "const v=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log([].concat(v).join(' '))"); do
+  rm -rf "$work/package"
+  (cd "$work" && npm pack "@vscode/ripgrep@$version" --silent >/dev/null && tar xzf "vscode-ripgrep-$version.tgz" package)
+  [ -f "$work/package/lib/postinstall.js" ] || continue
+  rg_version="$(sed -n "s/^const VERSION = '\(.*\)';/\1/p" "$work/package/lib/postinstall.js")"
+  mkdir -p "$TMPDIR/vscode-ripgrep-cache-$version"
+  tar czf "$TMPDIR/vscode-ripgrep-cache-$version/ripgrep-$rg_version-x86_64-unknown-linux-musl.tar.gz" -C "$work/rg" rg
+done
 
 cd "$DIR/code-server"
 [ -f package.json ] || echo '{ "private": true }' > package.json

@@ -14,6 +14,7 @@ export function registerInitialize(connection: Connection, workspace: Workspace)
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     const caps = params.capabilities;
     workspace.pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+    workspace.diagnosticRefresh = caps.workspace?.diagnostics?.refreshSupport === true;
     workspace.configurationRequests = caps.workspace?.configuration === true;
     dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     workspace.roots = (params.workspaceFolders ?? [])
