@@ -2,6 +2,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { registerCodeAction } from './handlers/codeAction';
 import { registerConfiguration } from './handlers/configuration';
 import { registerDiagnostic } from './handlers/diagnostic';
+import { registerExecuteCommand } from './handlers/executeCommand';
 import { registerInitialize } from './handlers/initialize';
 import { registerNotebookSync } from './handlers/notebookSync';
 import { registerTextDocumentSync } from './handlers/textDocumentSync';
@@ -17,6 +18,7 @@ registerNotebookSync(connection, workspace);
 registerDiagnostic(connection, workspace);
 registerCodeAction(connection, workspace);
 registerConfiguration(connection, workspace);
+registerExecuteCommand(connection, workspace);
 
-process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? String(e)}`));
+process.on('uncaughtException', (e) => workspace.log.error(`uncaught: ${e.stack ?? String(e)}`));
 connection.listen();

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_FILE_SIZE } from './engine/engine';
 import type { PythonParser } from './engine/parser';
 import { PositionMapper, toDiagnostic } from './convert';
 import { RULES } from './rules';
+import { Logger } from './logger';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './settings';
 
 /** Diagnostics of one analysis, by document URI (a notebook's are by cell URI). */
@@ -45,21 +46,43 @@ export class Workspace {
   private readonly tracked = new Map<string, Tracked>();
   private readonly cellOwner = new Map<string, string>();
   private readonly settings = new Map<string, Promise<ResolvedSettings>>();
+  /** Closed files whose diagnostics a workspace scan pushed. */
+  private readonly scanned = new Set<string>();
 
-  constructor(private readonly connection: Connection) {}
+  readonly log: Logger;
+
+  constructor(private readonly connection: Connection) {
+    this.log = new Logger(connection);
+  }
 
   get python(): PythonParser {
     if (!this.parser) throw new Error('the parser is not loaded yet');
     return this.parser;
   }
 
+  isOpen(uri: string): boolean {
+    return this.tracked.has(uri);
+  }
+
+  /** Diagnostics of a closed file from a workspace scan (cleared when the file opens: its live state wins). */
+  publishScanned(uri: string, diagnostics: Diagnostic[]): void {
+    this.scanned.add(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  private forgetScanned(uri: string): void {
+    if (this.scanned.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
   openPython(uri: string, text: string, version: number): void {
     this.close(uri);
+    this.forgetScanned(uri);
     this.tracked.set(uri, { doc: new PythonDocument(this.python, text, version), waiters: [], pushed: new Set() });
   }
 
   openNotebook(uri: string, doc: NotebookDocument): void {
     this.close(uri);
+    this.forgetScanned(uri);
     this.tracked.set(uri, { doc, waiters: [], pushed: new Set() });
     this.indexCells(uri, doc);
   }
@@ -101,7 +124,15 @@ export class Workspace {
   /** Forgets cached settings (configuration or a pyproject.toml changed) and re-analyses everything. */
   settingsChanged(): void {
     this.settings.clear();
+    void this.readLogLevel();
     for (const uri of this.tracked.keys()) this.schedule(uri, 'now');
+  }
+
+  /** The log level is one setting for the whole server. */
+  async readLogLevel(): Promise<void> {
+    if (!this.configurationRequests) return;
+    const level = await this.connection.workspace.getConfiguration('mldebt.logLevel').catch(() => undefined);
+    this.log.setLevel(level);
   }
 
   settingsFor(uri: string): Promise<ResolvedSettings> {
@@ -119,7 +150,7 @@ export class Workspace {
       try {
         raw = (await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'mldebt' })) as Partial<EditorSettings>;
       } catch (e) {
-        this.connection.console.warn(`cannot read settings for ${uri}: ${(e as Error).message}`);
+        this.log.warn(`cannot read settings for ${uri}: ${(e as Error).message}`);
       }
     }
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
@@ -222,11 +253,11 @@ export class Workspace {
     const started = performance.now();
     try {
       const result = doc.analyze(settings.rules);
-      for (const e of result.ruleErrors) this.connection.console.error(`rule error in ${uri}: ${e}`);
-      this.connection.console.log(`analysed ${uri} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings`);
+      for (const e of result.ruleErrors) this.log.error(`rule error in ${uri}: ${e}`);
+      this.log.debug(`analysed ${uri} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings`);
       return result;
     } catch (e) {
-      this.connection.console.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
+      this.log.error(`analysis of ${uri} failed: ${(e as Error).stack ?? String(e)}`);
       return undefined;
     }
   }

@@ -170,6 +170,36 @@ describe('notebooks through notebook sync', () => {
     expect(await client.diagnosticsFor(cells[2])).toEqual([]);
   });
 
+  it('is pulled per cell when the client pulls, and asks for a re-pull when another cell changes', async () => {
+    client = await TestClient.start({ pull: true });
+    const cells = await client.openNotebook(NB, [
+      { source: 'import pandas as pd\ndf = pd.read_csv("a.csv")' },
+      { source: 'X = df.values' },
+    ]);
+    const pull = async (uri: string) =>
+      ((await client!.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as { items: Diagnostic[] }).items.map((d) => d.code);
+    expect(await pull(cells[1])).toEqual(['MLD207']);
+    expect(client.published.size).toBe(0);
+    const before = client.refreshes;
+    await client.changeCell(NB, 2, cells[0], 2, [{ range: { start: { line: 1, character: 5 }, end: { line: 1, character: 25 } }, text: '[1, 2]' }]);
+    await client.waitFor(() => (client!.refreshes > before ? true : undefined), 'a diagnostic refresh request');
+    expect(await pull(cells[1])).toEqual([]);
+  });
+
+  it('fixes every cell with notebook.source.fixAll', async () => {
+    client = await TestClient.start();
+    const cells = await client.openNotebook(NB, [
+      { source: 'import pandas as pd\ndf = pd.read_csv("a.csv")\nA = df.values' },
+      { source: '%time B = df.dropna().values' },
+    ]);
+    await client.diagnosticsFor(cells[1]);
+    const [action] = await codeActions(cells[0], [], ['notebook.source.fixAll.mldebt']);
+    expect(action.kind).toBe('notebook.source.fixAll.mldebt');
+    const changes = action.edit!.changes!;
+    expect(applyEdits('import pandas as pd\ndf = pd.read_csv("a.csv")\nA = df.values', changes[cells[0]])).toBe('import pandas as pd\ndf = pd.read_csv("a.csv")\nA = df.to_numpy()');
+    expect(changes[cells[1]]).toBeUndefined();
+  });
+
   it('fixes a cell through its code action', async () => {
     client = await TestClient.start();
     const cells = await client.openNotebook(NB, [

@@ -18,6 +18,9 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   ConfigurationRequest,
+  DiagnosticRefreshRequest,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
   RegistrationRequest,
   type ClientCapabilities,
   type Diagnostic,
@@ -49,6 +52,10 @@ export class TestClient {
     readonly process: ChildProcess,
   ) {}
 
+  /** Progress notifications by token, in order. */
+  readonly progress = new Map<string | number, Array<{ kind: string; percentage?: number; message?: string }>>();
+  refreshes = 0;
+
   static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string } = {}): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -69,10 +76,23 @@ export class TestClient {
     });
     connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => client.settings));
     connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      client.refreshes++;
+      client.notify();
+      return null;
+    });
+    connection.onProgress(WorkDoneProgress.type, 'scan', (value) => {
+      const list = client.progress.get('scan') ?? [];
+      list.push(value);
+      client.progress.set('scan', list);
+      client.notify();
+    });
     connection.onNotification('window/logMessage', () => undefined);
     connection.listen();
     const capabilities: ClientCapabilities = {
-      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+      workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
+      window: { workDoneProgress: true },
       textDocument: {
         publishDiagnostics: { versionSupport: true },
         codeAction: { resolveSupport: { properties: ['edit'] }, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },

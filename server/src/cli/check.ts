@@ -8,7 +8,7 @@ import type { AnyRule } from '../engine/rule';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
 import { writeFileAtomic } from './atomicWrite';
 import { baselineKey, readBaseline, renderBaseline } from './baseline';
-import { collectFiles } from './files';
+import { collectFiles } from '../engine/files';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';

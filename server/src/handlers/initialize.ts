@@ -4,6 +4,7 @@ import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKin
 import { PythonParser } from '../engine/parser';
 import { VERSION } from '../version';
 import type { Workspace } from '../workspace';
+import { ANALYZE_WORKSPACE_COMMAND } from './executeCommand';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mldebt`;
 export const NOTEBOOK_FIX_ALL_KIND = `notebook.${CodeActionKind.SourceFixAll}.mldebt`;
@@ -27,6 +28,7 @@ export function registerInitialize(connection: Connection, workspace: Workspace)
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }], save: true },
         diagnosticProvider: workspace.pullDiagnostics ? { identifier: 'mldebt', interFileDependencies: false, workspaceDiagnostics: false } : undefined,
+        executeCommandProvider: { commands: [ANALYZE_WORKSPACE_COMMAND] },
         codeActionProvider: {
           codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND],
           resolveProvider: true,
@@ -35,6 +37,7 @@ export function registerInitialize(connection: Connection, workspace: Workspace)
     };
   });
   connection.onInitialized(() => {
+    void workspace.readLogLevel();
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mldebt' });
   });
 }

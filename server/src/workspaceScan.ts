@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { CancellationToken, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { PositionMapper, toDiagnostic } from './convert';
+import { DEFAULT_MAX_FILE_SIZE, documentKind, Engine } from './engine/engine';
+import { collectFiles } from './engine/files';
+import type { Finding } from './engine/types';
+import type { Workspace } from './workspace';
+
+export interface ScanSummary {
+  files: number;
+  findings: number;
+  skipped: string[];
+  cancelled: boolean;
+  milliseconds: number;
+}
+
+/**
+ * Analyses every Python file and notebook of the workspace folders that is not open (an open
+ * document's live text wins), publishing their diagnostics. Yields between files so that typing
+ * in open documents is analysed first; stops when cancelled.
+ */
+export async function scanWorkspace(workspace: Workspace, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<ScanSummary> {
+  const started = performance.now();
+  const engine = Engine.withParser(workspace.python);
+  const files: string[] = [];
+  for (const root of workspace.roots) {
+    const settings = await workspace.settingsFor(pathToFileURL(root + '/pyproject.toml').toString());
+    files.push(...collectFiles([root], settings.root ?? root, settings.exclude).files);
+  }
+  progress.begin('mldebt: analysing the workspace', 0, `${files.length} files`, true);
+  const summary: ScanSummary = { files: 0, findings: 0, skipped: [], cancelled: false, milliseconds: 0 };
+  for (const [i, file] of files.entries()) {
+    if (token.isCancellationRequested) {
+      summary.cancelled = true;
+      break;
+    }
+    const uri = pathToFileURL(file).toString();
+    if (workspace.isOpen(uri)) continue;
+    const settings = await workspace.settingsFor(uri);
+    if (!settings.editor.enable) continue;
+    let content: string;
+    try {
+      content = await readFile(file, 'utf8');
+    } catch (e) {
+      summary.skipped.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      continue;
+    }
+    const analysis = engine.analyzeFile(content, documentKind(file) ?? 'python', settings.rules, DEFAULT_MAX_FILE_SIZE);
+    if (analysis.skipped) summary.skipped.push(`${file}: ${analysis.skipped}`);
+    const diagnostics = analysis.notebook ? notebookDiagnostics(analysis.findings) : fileDiagnostics(analysis.text, uri, analysis.findings);
+    workspace.publishScanned(uri, diagnostics);
+    summary.files++;
+    summary.findings += diagnostics.length;
+    progress.report(Math.round(((i + 1) / files.length) * 100), `${i + 1}/${files.length}: ${file.slice(file.lastIndexOf('/') + 1)}`);
+    // Let pending requests (an edit in an open file) run before the next file.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  progress.done();
+  summary.milliseconds = Math.round(performance.now() - started);
+  workspace.log.info(`workspace scan: ${summary.files} files, ${summary.findings} findings in ${summary.milliseconds} ms${summary.cancelled ? ' (cancelled)' : ''}`);
+  for (const s of summary.skipped) workspace.log.info(`skipped ${s}`);
+  return summary;
+}
+
+function fileDiagnostics(text: string, uri: string, findings: Finding[]): Diagnostic[] {
+  const mapper = new PositionMapper(text, () => uri);
+  return findings.map((f) => toDiagnostic(f, -1, mapper));
+}
+
+/**
+ * A closed notebook has no cell documents to put diagnostics on: they go on the notebook file at
+ * its first line, naming the cell and line; opening the notebook replaces them with per-cell ones.
+ */
+function notebookDiagnostics(findings: Finding[]): Diagnostic[] {
+  return findings.map((f) => ({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: ({ error: 1, warning: 2, information: 3, hint: 4 } as const)[f.severity],
+    code: f.code,
+    source: 'mldebt',
+    message: f.cell === undefined ? `${f.message} (${f.ruleId})` : `Cell ${f.cell + 1}, line ${f.range.start.line + 1}: ${f.message} (${f.ruleId})`,
+  }));
+}
