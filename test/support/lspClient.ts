@@ -76,11 +76,10 @@ export class TestClient {
     });
     connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => client.settings));
     connection.onRequest(RegistrationRequest.type, () => undefined);
-    connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     connection.onRequest(DiagnosticRefreshRequest.type, () => {
       client.refreshes++;
       client.notify();
-      return null;
     });
     connection.onProgress(WorkDoneProgress.type, 'scan', (value) => {
       const list = client.progress.get('scan') ?? [];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import type { Language, Node, Tree } from './parser';
+import { Query, type Language, type Node, type Tree } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { SemanticModel } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
@@ -29,7 +29,6 @@ export interface AnalysisResult {
   ruleErrors: string[];
 }
 
-const ERROR_TYPE_ID = 0xffff;
 const MAX_SYNTAX_ERRORS = 10;
 
 /** Node types whose scopes and bindings the semantic model follows. */
@@ -95,7 +94,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   }
   for (const t of SEMANTIC_EXIT) table.onExit(t, (n) => semantic.exit(n));
 
-  const syntaxErrors = walk(tree, table);
+  const syntaxErrors = dispatch(tree, table);
   for (const exit of moduleExits) exit();
 
   const lines = new LineIndex(text);
@@ -125,81 +124,99 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   return { findings: kept, ruleErrors };
 }
 
-/** Listeners indexed by grammar type id, so the walk does one array read per node. */
+/**
+ * Listeners by node type. The types listened to become one tree-sitter query, so the tree is
+ * traversed once inside WebAssembly and only the nodes some listener wants cross into JavaScript.
+ */
 class DispatchTable {
-  readonly enter: Array<Listener[] | undefined> = [];
-  readonly exit: Array<Listener[] | undefined> = [];
+  readonly enter = new Map<string, Listener[]>();
+  readonly exit = new Map<string, Listener[]>();
 
   constructor(private readonly language: Language) {}
 
   on(type: string, fn: Listener): void {
-    for (const id of typeIds(this.language, type)) (this.enter[id] ??= []).push(fn);
+    this.add(this.enter, type, fn);
   }
 
   onExit(type: string, fn: Listener): void {
-    for (const id of typeIds(this.language, type)) (this.exit[id] ??= []).push(fn);
+    this.add(this.exit, type, fn);
+  }
+
+  private add(map: Map<string, Listener[]>, type: string, fn: Listener): void {
+    if (!isNodeType(this.language, type)) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
+    const list = map.get(type);
+    if (list) list.push(fn);
+    else map.set(type, [fn]);
+  }
+
+  /** One pattern per listened type, captured under the type's own name (no type lookup per node). */
+  query(): Query {
+    const types = [...new Set([...this.enter.keys(), ...this.exit.keys(), 'ERROR'])].sort();
+    const key = types.join(' ');
+    let cache = queryCache.get(this.language);
+    if (!cache) queryCache.set(this.language, (cache = new Map()));
+    let query = cache.get(key);
+    if (!query) {
+      query = new Query(this.language, `[${types.map((t) => `(${t}) @${t}`).join(' ')}]`);
+      cache.set(key, query);
+    }
+    return query;
   }
 }
 
-const typeIdCache = new WeakMap<Language, Map<string, number[]>>();
+const queryCache = new WeakMap<Language, Map<string, Query>>();
+const missingQueries = new WeakMap<Language, Query>();
+const typeNames = new WeakMap<Language, Set<string>>();
 
-function typeIds(language: Language, type: string): number[] {
-  let byName = typeIdCache.get(language);
-  if (!byName) {
-    byName = new Map();
+function isNodeType(language: Language, type: string): boolean {
+  let names = typeNames.get(language);
+  if (!names) {
+    names = new Set();
     for (let id = 0; id < language.nodeTypeCount; id++) {
       const name = language.nodeTypeForId(id);
-      if (!name || !language.nodeTypeIsNamed(id)) continue;
-      const ids = byName.get(name) ?? [];
-      ids.push(id);
-      byName.set(name, ids);
+      if (name && language.nodeTypeIsNamed(id)) names.add(name);
     }
-    typeIdCache.set(language, byName);
+    typeNames.set(language, names);
   }
-  const ids = byName.get(type);
-  if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
-  return ids;
+  return names.has(type);
 }
 
-/** The one walk. Returns the outermost ERROR and MISSING nodes, whose insides are not dispatched. */
-function walk(tree: Tree, table: DispatchTable): Node[] {
+/**
+ * Hands every listened node to its listeners in document order, and runs exit listeners once the
+ * captures move past a node's end. Nodes inside a syntax error are not dispatched. Returns the
+ * outermost ERROR and MISSING nodes.
+ */
+function dispatch(tree: Tree, table: DispatchTable): Node[] {
   const errors: Node[] = [];
-  const cursor = tree.walk();
-  const leave = (): void => {
-    const listeners = table.exit[cursor.nodeTypeId];
-    if (listeners) {
-      const node = cursor.currentNode;
+  const open: Array<{ node: Node; end: number; listeners: Listener[] }> = [];
+  const closeUntil = (offset: number): void => {
+    while (open.length > 0 && open[open.length - 1].end <= offset) {
+      const { node, listeners } = open.pop()!;
       for (const fn of listeners) fn(node);
     }
   };
-  try {
-    for (;;) {
-      const id = cursor.nodeTypeId;
-      let descend = true;
-      if (id === ERROR_TYPE_ID || cursor.nodeIsMissing) {
-        errors.push(cursor.currentNode);
-        descend = false;
-      } else {
-        const listeners = table.enter[id];
-        if (listeners) {
-          const node = cursor.currentNode;
-          for (const fn of listeners) fn(node);
-        }
-      }
-      if (descend && cursor.gotoFirstChild()) continue;
-      if (descend) leave();
-      let up = false;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          up = true;
-          break;
-        }
-        leave();
-      }
-      if (up) break;
+  let errorEnd = -1;
+  for (const { name, node } of table.query().captures(tree.rootNode)) {
+    const start = node.startIndex;
+    if (start < errorEnd) continue;
+    if (name === 'ERROR') {
+      errors.push(node);
+      errorEnd = node.endIndex;
+      continue;
     }
-  } finally {
-    cursor.delete();
+    closeUntil(start);
+    const enter = table.enter.get(name);
+    if (enter) for (const fn of enter) fn(node);
+    const exit = table.exit.get(name);
+    if (exit) open.push({ node, end: node.endIndex, listeners: exit });
+  }
+  closeUntil(Number.MAX_SAFE_INTEGER);
+  if (tree.rootNode.hasError) {
+    let missing = missingQueries.get(tree.language);
+    if (!missing) missingQueries.set(tree.language, (missing = new Query(tree.language, '(MISSING) @missing')));
+    const inErrors = (n: Node): boolean => errors.some((e) => n.startIndex >= e.startIndex && n.startIndex < e.endIndex);
+    for (const { node } of missing.captures(tree.rootNode)) if (!inErrors(node)) errors.push(node);
+    errors.sort((a, b) => a.startIndex - b.startIndex);
   }
   return errors;
 }

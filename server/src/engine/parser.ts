@@ -1,5 +1,7 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 
+export { Query } from 'web-tree-sitter';
+
 export type { Language, Node, Tree } from 'web-tree-sitter';
 
 export interface WasmPaths {

@@ -1,4 +1,5 @@
 import type { Node } from './parser';
+import { calleeOf } from './syntax';
 
 /**
  * What the rules share about names: which imports they refer to (`pd.read_csv` is
@@ -32,6 +33,8 @@ class Scope {
   constructor(
     readonly type: ScopeType,
     readonly parent: Scope | undefined,
+    /** The function, lambda or class that opens the scope. */
+    readonly node?: Node,
   ) {}
 }
 
@@ -92,6 +95,7 @@ export class SemanticModel {
   private scope: Scope = new Scope('module', undefined);
   private readonly moduleScope = this.scope;
   private readonly importedModules = new Set<string>();
+  private readonly resolved = new Map<number, string | undefined>();
 
   constructor(private readonly text: string) {}
 
@@ -178,6 +182,15 @@ export class SemanticModel {
    */
   qualifiedName(node: Node | null | undefined): string | undefined {
     if (!node) return undefined;
+    // Asked by many rules about the same node at the same point of the walk: answer once.
+    const known = this.resolved.get(node.id);
+    if (known !== undefined || this.resolved.has(node.id)) return known;
+    const q = this.resolveName(node);
+    this.resolved.set(node.id, q);
+    return q;
+  }
+
+  private resolveName(node: Node): string | undefined {
     if (node.type === 'identifier') {
       const b = this.lookup(node.text);
       return b?.type === 'import' ? b.qualifiedName : undefined;
@@ -218,7 +231,7 @@ export class SemanticModel {
   }
 
   private callKind(call: Node): ValueKind | undefined {
-    const fn = call.childForFieldName('function');
+    const fn = calleeOf(call);
     if (!fn) return undefined;
     const q = this.qualifiedName(fn);
     if (q) return kindOfFactory(q);
@@ -238,19 +251,34 @@ export class SemanticModel {
     return SELF_RETURNING[receiver]?.has(method) ? receiver : undefined;
   }
 
+  /**
+   * The innermost function or lambda around the node being walked (undefined at module level), known
+   * without walking up the tree.
+   */
+  currentFunction(): Node | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) if (s.type === 'function') return s.node;
+    return undefined;
+  }
+
+  /** The innermost class around the node being walked. */
+  currentClass(): Node | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) if (s.type === 'class') return s.node;
+    return undefined;
+  }
+
   /** Called by the walk when it enters and leaves nodes that open scopes or bind names. */
   enter(node: Node): void {
     switch (node.type) {
       case 'function_definition':
       case 'lambda': {
-        this.scope = new Scope('function', this.scope);
+        this.scope = new Scope('function', this.scope, node);
         for (const p of parameterNames(node)) this.bind(p, { type: 'value', kind: undefined });
         break;
       }
       case 'class_definition': {
         const name = node.childForFieldName('name')?.text;
         if (name) this.bind(name, { type: 'class', instanceKind: this.classInstanceKind(node) });
-        this.scope = new Scope('class', this.scope);
+        this.scope = new Scope('class', this.scope, node);
         break;
       }
       case 'import_statement':
@@ -307,7 +335,7 @@ export class SemanticModel {
   /** For `train_test_split(X, y, ...)`, the positional inputs (outputs come in train/test pairs). */
   private splitInputs(node: Node): Node[] | undefined {
     if (node.type !== 'call') return undefined;
-    if (this.qualifiedName(node.childForFieldName('function')) !== 'sklearn.model_selection.train_test_split') return undefined;
+    if (this.qualifiedName(calleeOf(node)) !== 'sklearn.model_selection.train_test_split') return undefined;
     return (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
       (a): a is Node => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment',
     );

@@ -4,6 +4,28 @@ import type { TextEdit } from './types';
 
 /** Helpers that rules share for reading calls and writing edits that keep the code valid. */
 
+/**
+ * Facts about a node computed once per tree: every rule that listens to `call` asks for the same
+ * callee and arguments, and each answer costs calls into WebAssembly.
+ */
+const memos = new WeakMap<object, Map<string, Map<number, unknown>>>();
+
+function memo<T>(node: Node, slot: string, compute: () => T): T {
+  let slots = memos.get(node.tree);
+  if (!slots) memos.set(node.tree, (slots = new Map()));
+  let values = slots.get(slot) as Map<number, T> | undefined;
+  if (!values) slots.set(slot, (values = new Map()));
+  if (values.has(node.id)) return values.get(node.id) as T;
+  const value = compute();
+  values.set(node.id, value);
+  return value;
+}
+
+/** The called expression of a call (`f` in `f(x)`, `a.b.m` in `a.b.m(x)`). */
+export function calleeOf(call: Node): Node | null {
+  return memo(call, 'callee', () => call.childForFieldName('function'));
+}
+
 export interface CallArguments {
   positional: Node[];
   keywords: Map<string, Node>;
@@ -13,6 +35,10 @@ export interface CallArguments {
 }
 
 export function callArguments(call: Node): CallArguments {
+  return memo(call, 'arguments', () => readCallArguments(call));
+}
+
+function readCallArguments(call: Node): CallArguments {
   const list = call.childForFieldName('arguments');
   const positional: Node[] = [];
   const keywords = new Map<string, Node>();
@@ -39,7 +65,11 @@ export function callArguments(call: Node): CallArguments {
 
 /** The name called: `f` for `f(...)`, `m` for `a.b.m(...)`. */
 export function calledName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
+  return memo(call, 'calledName', () => readCalledName(call));
+}
+
+function readCalledName(call: Node): string | undefined {
+  const fn = calleeOf(call);
   if (!fn) return undefined;
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text;
@@ -48,7 +78,7 @@ export function calledName(call: Node): string | undefined {
 
 /** For `obj.method(...)`, the `obj` node. */
 export function receiverOf(call: Node): Node | undefined {
-  const fn = call.childForFieldName('function');
+  const fn = calleeOf(call);
   return fn?.type === 'attribute' ? (fn.childForFieldName('object') ?? undefined) : undefined;
 }
 

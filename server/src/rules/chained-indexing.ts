@@ -1,5 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
+import { calleeOf } from '../engine/syntax';
 import { dottedName, type SemanticModel } from '../engine/semantic';
 
 /** Methods that return a boolean mask, for `df[df.x.isna()]["y"] = v`. */
@@ -132,7 +133,7 @@ function isMask(node: Node, semantic: SemanticModel): boolean {
       return op === '&' || op === '|';
     }
     case 'call': {
-      const fn = node.childForFieldName('function');
+      const fn = calleeOf(node);
       return fn?.type === 'attribute' && MASK_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') && semantic.qualifiedName(fn) === undefined;
     }
     default:

@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import { dottedName } from '../engine/semantic';
-import { callArguments, calledName, receiverOf } from '../engine/syntax';
+import { callArguments, calledName, calleeOf, receiverOf } from '../engine/syntax';
 
 const TRANSFORMER_MODULES = [
   'sklearn.preprocessing.', 'sklearn.impute.', 'sklearn.feature_selection.', 'sklearn.decomposition.',
@@ -116,7 +116,7 @@ export default defineRule({
       return byCall.get(call.startIndex);
     };
     const construct = (call: Node): Instance | undefined => {
-      const q = semantic.qualifiedName(call.childForFieldName('function'));
+      const q = semantic.qualifiedName(calleeOf(call));
       if (!q) return undefined;
       const cls = q.slice(q.lastIndexOf('.') + 1);
       if (!/^[A-Z]/.test(cls)) return undefined;
@@ -138,7 +138,7 @@ export default defineRule({
       const key = scopedKey(call, data);
       if (testParts.has(key)) {
         const fixable = calledName(call) === 'fit_transform' && alreadyFitted && receiver.type !== 'call';
-        onTest.push({ call, transformer: transformer.cls, data, fix: fixable ? call.childForFieldName('function')?.childForFieldName('attribute') ?? undefined : undefined });
+        onTest.push({ call, transformer: transformer.cls, data, fix: fixable ? calleeOf(call)?.childForFieldName('attribute') ?? undefined : undefined });
         return;
       }
       const event: FitEvent = { call, transformer: transformer.cls, data };
@@ -179,7 +179,7 @@ export default defineRule({
 
     return {
       call(node) {
-        const fn = node.childForFieldName('function');
+        const fn = calleeOf(node);
         const q = semantic.qualifiedName(fn);
         const args = callArguments(node);
         if (q && SPLIT_FUNCTIONS.has(q)) {
@@ -202,7 +202,7 @@ export default defineRule({
         const right = node.childForFieldName('right');
         if (!left || !right) return;
         const targets = targetsOf(left);
-        const isSplit = right.type === 'call' && semantic.qualifiedName(right.childForFieldName('function')) === TRAIN_TEST_SPLIT;
+        const isSplit = right.type === 'call' && semantic.qualifiedName(calleeOf(right)) === TRAIN_TEST_SPLIT;
         const event = isSplit ? undefined : eventIn(right);
         const mentioned = new Set(right.descendantsOfType(['identifier', 'attribute']).map((n) => (n ? keyOf(n) : undefined)));
         targets.forEach((target, i) => {

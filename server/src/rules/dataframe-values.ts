@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { calleeOf } from '../engine/syntax';
 
 const PANDAS_KINDS = new Set(['dataframe', 'series', 'pandas']);
 
@@ -35,7 +36,7 @@ export default defineRule({
         if (attr?.text !== 'values') return;
         // `d.values()` is a dict method call; an assignment target is not a read.
         const parent = node.parent;
-        if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(node)) return;
+        if (parent?.type === 'call' && calleeOf(parent)?.equals(node)) return;
         if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)) return;
         const kind = context.semantic.kindOf(node.childForFieldName('object'));
         if (!kind || !PANDAS_KINDS.has(kind)) return;

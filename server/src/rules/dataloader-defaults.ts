@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import { dottedName } from '../engine/semantic';
-import { appendArgument, callArguments, stringValue } from '../engine/syntax';
+import { appendArgument, callArguments, calleeOf, stringValue } from '../engine/syntax';
 
 const DATALOADERS = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
 /** `train_ds`, `trainset`, `x_train`, `self.train_data`: a name part that starts with "train". */
@@ -51,7 +51,7 @@ export default defineRule({
   create(context) {
     return {
       call(node) {
-        if (!DATALOADERS.has(context.semantic.qualifiedName(node.childForFieldName('function')) ?? '')) return;
+        if (!DATALOADERS.has(context.semantic.qualifiedName(calleeOf(node)) ?? '')) return;
         const { positional, keywords, hasSplat } = callArguments(node);
         if (hasSplat) return;
         const missing: string[] = [];

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { callArguments } from '../engine/syntax';
+import { callArguments, calleeOf } from '../engine/syntax';
 
 /** NumPy aliases of builtins, deprecated in 1.20 and removed in 1.24. `np.bool` and `np.long` came back in 2.0 as NumPy types, so they are not listed. */
 const NUMPY_ALIASES: Record<string, string> = {
@@ -141,7 +141,7 @@ export default defineRule({
         }
       },
       call(node) {
-        const fn = node.childForFieldName('function');
+        const fn = calleeOf(node);
         if (VARIABLE.has(semantic.qualifiedName(fn) ?? '')) {
           context.report({ node, messageId: 'variable', fixes: unwrapVariable(node) });
           return;

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { receiverOf } from '../engine/syntax';
+import { calleeOf, receiverOf } from '../engine/syntax';
 
 export default defineRule({
   meta: {
@@ -39,7 +39,7 @@ export default defineRule({
   create(context) {
     return {
       call(node) {
-        const fn = node.childForFieldName('function');
+        const fn = calleeOf(node);
         if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'forward') return;
         const receiver = receiverOf(node);
         const args = node.childForFieldName('arguments');

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
-import { appendArgument, callArguments, calledName, receiverOf } from '../engine/syntax';
+import { appendArgument, callArguments, calledName, calleeOf, receiverOf } from '../engine/syntax';
 
 const FRAME_KINDS = new Set(['dataframe', 'pandas']);
 const MERGE_KEYS = ['on', 'left_on', 'right_on', 'left_index', 'right_index'];
@@ -60,7 +60,7 @@ export default defineRule({
   },
   create(context) {
     const describe = (call: Node): JoinCall | undefined => {
-      if (context.semantic.qualifiedName(call.childForFieldName('function')) === 'pandas.merge') {
+      if (context.semantic.qualifiedName(calleeOf(call)) === 'pandas.merge') {
         return { method: 'merge', defaultHow: 'inner', positionalBeforeHow: 2, keys: MERGE_KEYS };
       }
       const method = calledName(call);
@@ -92,7 +92,7 @@ export default defineRule({
 
 /** `users.merge(...)` or `pd.merge(...)` as written, shortened when the callee is long. */
 function calleeLabel(call: Node, text: string): string {
-  const fn = call.childForFieldName('function');
+  const fn = calleeOf(call);
   const callee = fn ? text.slice(fn.startIndex, fn.endIndex) : '';
   return callee.length <= 40 && !callee.includes('\n') ? `${callee}(...)` : `${calledName(call) ?? 'merge'}(...)`;
 }

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { callArguments, insertModuleLines, statementOf } from '../engine/syntax';
+import { callArguments, calleeOf, insertModuleLines, statementOf } from '../engine/syntax';
 import type { TextEdit } from '../engine/types';
 
 /** The `Generator` method that replaces each legacy function with the same arguments; null where there is none. */
@@ -79,7 +79,7 @@ export default defineRule({
 
     const rewrite = ({ call, name, module }: LegacyCall): TextEdit[] | undefined => {
       const method = GENERATOR_METHOD[name];
-      const fn = call.childForFieldName('function');
+      const fn = calleeOf(call);
       const list = call.childForFieldName('arguments');
       if (!method || !module || !fn || list?.type !== 'argument_list') return undefined;
       const edits: TextEdit[] = [{ start: fn.startIndex, end: fn.endIndex, newText: `rng.${method}` }];
@@ -105,7 +105,7 @@ export default defineRule({
 
     const report = (c: LegacyCall, edits: TextEdit[] | undefined): void => {
       const fixes: FixSpec[] = edits ? [{ title: 'Use a NumPy `Generator`', safety: 'unsafe', edits }] : [];
-      context.report({ node: c.call, messageId: 'default', data: { name: context.semantic.textOf(c.call.childForFieldName('function')!) }, fixes });
+      context.report({ node: c.call, messageId: 'default', data: { name: context.semantic.textOf(calleeOf(c.call)!) }, fixes });
     };
 
     return {
@@ -113,7 +113,7 @@ export default defineRule({
         root = node;
       },
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
         const parts = q?.split('.');
         if (!parts || parts.length !== 3 || parts[0] !== 'numpy' || parts[1] !== 'random' || !LEGACY_NUMPY_RANDOM.has(parts[2])) return;

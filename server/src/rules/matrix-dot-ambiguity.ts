@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import { dottedName } from '../engine/semantic';
-import { callArguments, numericValue } from '../engine/syntax';
+import { callArguments, calleeOf, numericValue } from '../engine/syntax';
 
 /** numpy constructors whose first argument is a shape: 2-D when it is a literal pair. */
 const SHAPE_FIRST = new Set(['zeros', 'ones', 'empty', 'full'].map((n) => `numpy.${n}`));
@@ -58,14 +58,12 @@ export default defineRule({
     const { semantic } = context;
     /** Per scope (function node id, 0 for the module): names whose last assignment was a 2-D constructor. */
     const twoDimensional = new Map<number, Map<string, boolean>>();
-    const scopeId = (node: Node): number => {
-      for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return n.id;
-      return 0;
-    };
+    // Listeners run while the walk is inside the node's function, so the semantic model knows it.
+    const scopeId = (): number => semantic.currentFunction()?.id ?? 0;
 
     const isTwoDimensionalConstructor = (expr: Node): boolean => {
       if (expr.type !== 'call') return false;
-      const q = semantic.qualifiedName(expr.childForFieldName('function'));
+      const q = semantic.qualifiedName(calleeOf(expr));
       if (!q) return false;
       const { positional, keywords, hasSplat } = callArguments(expr);
       if (hasSplat) return false;
@@ -83,14 +81,14 @@ export default defineRule({
       const name = dottedName(expr);
       const kind = semantic.kindOf(expr);
       if (!name || (kind !== undefined && kind !== 'ndarray')) return false;
-      const local = twoDimensional.get(scopeId(expr))?.get(name);
-      return local ?? (twoDimensional.get(0)?.get(name) === true && !twoDimensional.get(scopeId(expr))?.has(name));
+      const local = twoDimensional.get(scopeId())?.get(name);
+      return local ?? (twoDimensional.get(0)?.get(name) === true && !twoDimensional.get(scopeId())?.has(name));
     };
 
     const record = (target: Node, value: Node | null): void => {
       const name = dottedName(target);
       if (!name) return;
-      const scope = scopeId(target);
+      const scope = scopeId();
       const names = twoDimensional.get(scope) ?? new Map<string, boolean>();
       twoDimensional.set(scope, names);
       names.set(name, !!value && isTwoDimensionalConstructor(value));
@@ -108,7 +106,7 @@ export default defineRule({
         if (left) for (const t of left.type === 'identifier' ? [left] : left.namedChildren) if (t) record(t, null);
       },
       call(node) {
-        const fn = node.childForFieldName('function');
+        const fn = calleeOf(node);
         if (semantic.qualifiedName(fn) !== 'numpy.dot') return;
         const { positional, keywords, hasSplat } = callArguments(node);
         if (hasSplat || keywords.size > 0 || positional.length !== 2) return;

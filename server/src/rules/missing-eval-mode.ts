@@ -1,12 +1,11 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
 import { dottedName } from '../engine/semantic';
-import { callArguments, calledName, receiverOf } from '../engine/syntax';
+import { callArguments, calledName, calleeOf, receiverOf } from '../engine/syntax';
 
 const GRAD_OFF = new Set(['torch.no_grad', 'torch.inference_mode', 'torch.autograd.no_grad', 'torch.autograd.grad_mode.no_grad']);
 /** `evaluate`, `eval_model`, `validate`, `predict_proba`, `test`: evaluation by name. Not pytest's `test_*` nor Lightning's `*_step`, which the framework puts in eval mode. */
 const EVAL_NAME = /^(?!.*_step$)(?:eval|evaluate|evaluation|validate|validation|predict|prediction|infer|inference)(?:_\w*)?$|^test$/;
-const FUNCTIONS = new Set(['function_definition', 'lambda']);
 
 interface ModeCall { name: string; eval: boolean; offset: number; scope: number; cls: number }
 interface ModelCall { call: Node; name: string; scope: number; cls: number; context: Node; gradOff: boolean; evalFunction?: Node }
@@ -71,7 +70,7 @@ export default defineRule({
 
     const isGradOff = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
-      const target = expr.type === 'call' ? expr.childForFieldName('function') : expr;
+      const target = expr.type === 'call' ? calleeOf(expr) : expr;
       return GRAD_OFF.has(semantic.qualifiedName(target) ?? '');
     };
     const isGradOffWith = (n: Node): boolean =>
@@ -81,33 +80,43 @@ export default defineRule({
       fn.parent?.type === 'decorated_definition' &&
       fn.parent.namedChildren.some((d) => d?.type === 'decorator' && isGradOff(d.namedChild(0)));
 
-    /** The innermost no_grad block and the enclosing function of `node`. */
-    const surroundings = (node: Node): { gradOffWith?: Node; fn?: Node } => {
-      let gradOffWith: Node | undefined;
-      for (let n = node.parent; n; n = n.parent) {
-        if (FUNCTIONS.has(n.type)) return { gradOffWith, fn: n };
-        if (!gradOffWith && isGradOffWith(n)) gradOffWith = n;
+    /** `with` blocks being walked, innermost last (a no_grad block counts only inside its own function). */
+    const withBlocks: Node[] = [];
+
+    /** The innermost no_grad block and the enclosing function of the node being walked. */
+    const surroundings = (): { gradOffWith?: Node; fn?: Node } => {
+      const fn = semantic.currentFunction();
+      for (let i = withBlocks.length - 1; i >= 0; i--) {
+        const w = withBlocks[i];
+        if (fn && w.startIndex < fn.startIndex) break;
+        if (isGradOffWith(w)) return { gradOffWith: w, fn };
       }
-      return { gradOffWith };
+      return { fn };
     };
 
     return {
+      with_statement(node) {
+        withBlocks.push(node);
+      },
+      'with_statement:exit'() {
+        withBlocks.pop();
+      },
       call(node) {
         const method = calledName(node);
         const receiver = receiverOf(node);
-        const fnNode = node.childForFieldName('function');
+        const fnNode = calleeOf(node);
         if (receiver && (method === 'eval' || method === 'train')) {
           const name = dottedName(receiver);
           const { positional, keywords } = callArguments(node);
           const flag = positional[0] ?? keywords.get('mode');
           if (name && (method === 'eval' ? !flag : !flag || flag.text === 'True' || flag.text === 'False')) {
-            const fn = surroundings(node).fn;
+            const fn = surroundings().fn;
             modeCalls.push({ name, eval: method === 'eval' || flag?.text === 'False', offset: node.startIndex, scope: fn?.id ?? 0, cls: classOf(node) });
           }
           return;
         }
         if (!fnNode) return;
-        const { gradOffWith, fn } = surroundings(node);
+        const { gradOffWith, fn } = surroundings();
         if (gradOffWith && fnNode.type === 'identifier') calledWithoutGrad.add(fnNode.text);
         if ((fnNode.type !== 'identifier' && fnNode.type !== 'attribute') || semantic.kindOf(fnNode) !== 'torch-module') return;
         const fnName = fn?.childForFieldName('name')?.text ?? '';

@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import type { SemanticModel, ValueKind } from '../engine/semantic';
-import { stringValue } from '../engine/syntax';
+import { calleeOf, stringValue } from '../engine/syntax';
 import type { FixSafety } from '../engine/types';
 
 const MISSING_CONSTANTS = new Set(['numpy.nan', 'numpy.NaN', 'numpy.NAN', 'math.nan', 'pandas.NA', 'pandas.NaT']);
@@ -103,7 +103,7 @@ function missingConstant(node: Node, semantic: SemanticModel): string | undefine
     const q = semantic.qualifiedName(node);
     return q && MISSING_CONSTANTS.has(q) ? node.text : undefined;
   }
-  if (node.type !== 'call' || node.childForFieldName('function')?.text !== 'float') return undefined;
+  if (node.type !== 'call' || calleeOf(node)?.text !== 'float') return undefined;
   const args = node.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
   const literal = args.length === 1 && args[0] ? stringValue(args[0]) : undefined;
   return literal !== undefined && /^\s*[+-]?nan\s*$/i.test(literal) ? node.text : undefined;

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { calledName, insertLinesAfter, insertModuleLines, receiverOf } from '../engine/syntax';
+import { calledName, calleeOf, insertLinesAfter, insertModuleLines, receiverOf } from '../engine/syntax';
 import { moduleAssignment, SEED_NAMES, SEED_OPTIONS, type SeedOptions } from './unseeded-randomness';
 
 /** Calls that seed PyTorch or make it deterministic. */
@@ -99,7 +99,7 @@ export default defineRule<SeedOptions>({
         }
       },
       call(call) {
-        const q = context.semantic.qualifiedName(call.childForFieldName('function'));
+        const q = context.semantic.qualifiedName(calleeOf(call));
         if ((q && TORCH_SEEDERS.has(q)) || helpers.has(calledName(call) ?? '')) seeded = true;
         else if (!firstStep && isTrainingStep(call)) firstStep = call;
       },

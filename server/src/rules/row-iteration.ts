@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import type { SemanticModel, ValueKind } from '../engine/semantic';
-import { callArguments, calledName, receiverOf } from '../engine/syntax';
+import { callArguments, calledName, calleeOf, receiverOf } from '../engine/syntax';
 
 const PANDAS_KINDS = new Set<ValueKind>(['dataframe', 'series', 'pandas']);
 const ROW_ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
@@ -96,13 +96,13 @@ export default defineRule({
 /** For `range(len(x))`, `range(0, len(x))` or `range(x.shape[0])` over a pandas object or array, `x`. */
 function rangeOfLength(node: Node | null, semantic: SemanticModel): Node | undefined {
   if (node?.type !== 'call') return undefined;
-  const fn = node.childForFieldName('function');
+  const fn = calleeOf(node);
   if (fn?.type !== 'identifier' || fn.text !== 'range' || semantic.qualifiedName(fn)) return undefined;
   const { positional, keywords, hasSplat } = callArguments(node);
   if (hasSplat || keywords.size > 0 || positional.length === 0 || positional.length > 2) return undefined;
   const bound = positional[positional.length - 1];
   let container: Node | null | undefined;
-  if (bound.type === 'call' && bound.childForFieldName('function')?.text === 'len') {
+  if (bound.type === 'call' && calleeOf(bound)?.text === 'len') {
     container = callArguments(bound).positional[0];
   } else if (bound.type === 'subscript' && bound.childForFieldName('subscript')?.text === '0') {
     const shape = bound.childForFieldName('value');

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
-import { callArguments, calledName, numericValue, receiverOf, stringValue } from '../engine/syntax';
+import { callArguments, calledName, calleeOf, numericValue, receiverOf, stringValue } from '../engine/syntax';
 
 /** Literals that mark "none", "first" or "missing" rather than a particular record. */
 const SENTINELS = new Set([-1, 0, 1]);
@@ -206,7 +206,7 @@ function isLoopCounter(subject: Node): boolean {
     for (const loop of clauses) {
       const left = loop.childForFieldName('left');
       const right = loop.childForFieldName('right');
-      const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+      const fn = right?.type === 'call' ? calleeOf(right)?.text : undefined;
       if (fn === 'range' && left?.text === subject.text) return true;
       if (fn === 'enumerate' && left && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChild(0)?.text === subject.text) return true;
     }

@@ -1,5 +1,5 @@
 import { defineRule, type FixSpec } from '../engine/rule';
-import { appendArgument, callArguments } from '../engine/syntax';
+import { appendArgument, callArguments, calleeOf } from '../engine/syntax';
 
 /** Loaders that unpickle, and so run whatever code the file names. */
 const UNPICKLERS = new Set(['pickle.load', 'pickle.loads', 'joblib.load', 'dill.load', 'dill.loads', 'cloudpickle.load', 'cloudpickle.loads']);
@@ -45,7 +45,7 @@ export default defineRule({
   create(context) {
     return {
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
         if (!q) return;
         // pickle in general code is another linter's business; here it is about model and data files.

@@ -1,7 +1,7 @@
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
 import { dottedName } from '../engine/semantic';
-import { calledName, numericValue, receiverOf } from '../engine/syntax';
+import { calledName, calleeOf, numericValue, receiverOf } from '../engine/syntax';
 
 /** Estimators whose result depends on the scale of each feature (distances, kernels, penalties, gradients). */
 const SENSITIVE = new Set([
@@ -67,7 +67,7 @@ export default defineRule({
     let scaled = false;
 
     const sensitive = (call: Node): string | undefined => {
-      const q = semantic.qualifiedName(call.childForFieldName('function'));
+      const q = semantic.qualifiedName(calleeOf(call));
       const cls = q?.slice(q.lastIndexOf('.') + 1);
       return q && cls && SENSITIVE.has(cls) && SENSITIVE_MODULES.some((m) => q.startsWith(m)) ? cls : undefined;
     };
@@ -75,7 +75,7 @@ export default defineRule({
     return {
       call(node) {
         if (scaled) return;
-        const q = semantic.qualifiedName(node.childForFieldName('function'));
+        const q = semantic.qualifiedName(calleeOf(node));
         if (q && (SCALERS.has(q) || q.startsWith('sklearn.feature_extraction.text.'))) {
           scaled = true;
           return;
@@ -123,7 +123,7 @@ export default defineRule({
 /** Whether a constructor call is a step of `Pipeline([...])` or `make_pipeline(...)`. */
 function inPipeline(call: Node, semantic: { qualifiedName(n: Node | null): string | undefined }): boolean {
   for (let n = call.parent; n; n = n.parent) {
-    if (n.type === 'call') return PIPELINES.has(semantic.qualifiedName(n.childForFieldName('function')) ?? '');
+    if (n.type === 'call') return PIPELINES.has(semantic.qualifiedName(calleeOf(n)) ?? '');
     if (!['argument_list', 'list', 'tuple', 'parenthesized_expression', 'keyword_argument'].includes(n.type)) return false;
   }
   return false;

@@ -1,7 +1,7 @@
 import type { Notebook } from '../engine/notebook';
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { appendArgument, callArguments, calledName, enclosing, insertModuleLines, moduleStatements, stringValue } from '../engine/syntax';
+import { appendArgument, callArguments, calledName, calleeOf, enclosing, insertModuleLines, moduleStatements, stringValue } from '../engine/syntax';
 import type { TextEdit } from '../engine/types';
 import { LEGACY_NUMPY_RANDOM } from './legacy-numpy-random';
 
@@ -205,7 +205,7 @@ export default defineRule<SeedOptions>({
         root = node;
       },
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
         if (!q) {
           if (helpers.has(calledName(call) ?? '')) seededAll = true;

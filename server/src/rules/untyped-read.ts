@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { appendArgument, callArguments } from '../engine/syntax';
+import { appendArgument, callArguments, calleeOf } from '../engine/syntax';
 
 const READERS = new Set(['pandas.read_csv', 'pandas.read_table']);
 
@@ -46,7 +46,7 @@ export default defineRule({
   create(context) {
     return {
       call(call) {
-        const fn = call.childForFieldName('function');
+        const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
         if (!fn || !q || !READERS.has(q)) return;
         const { keywords, hasSplat } = callArguments(call);

@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { callArguments, calledName, insertModuleLines, receiverOf, stringValue } from '../engine/syntax';
+import { callArguments, calledName, calleeOf, insertModuleLines, receiverOf, stringValue } from '../engine/syntax';
 import { moduleAssignment, runsAfter } from './unseeded-randomness';
 
 /** Serialisers and the keyword that names their destination (the second positional argument). */
@@ -67,7 +67,7 @@ export default defineRule({
       if (!node) return undefined;
       if (node.type === 'string') return stringValue(node) ? node : undefined;
       if (node.type === 'call') {
-        const fn = node.childForFieldName('function');
+        const fn = calleeOf(node);
         const isOpen = fn?.type === 'identifier' && fn.text === 'open' && !context.semantic.qualifiedName(fn) && context.semantic.kindOf(fn) === undefined;
         if (!isOpen && context.semantic.qualifiedName(fn) !== 'pathlib.Path') return undefined;
         const first = callArguments(node).positional[0];
@@ -106,7 +106,7 @@ export default defineRule({
         root = node;
       },
       call(call) {
-        const q = context.semantic.qualifiedName(call.childForFieldName('function'));
+        const q = context.semantic.qualifiedName(calleeOf(call));
         const args = callArguments(call);
         if (args.hasSplat) return;
         let destination: Node | undefined;
