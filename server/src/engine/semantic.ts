@@ -30,6 +30,8 @@ type ScopeType = 'module' | 'class' | 'function';
 
 class Scope {
   readonly bindings = new Map<string, Binding>();
+  /** Dotted names (`self.model`, `cfg.lr`) by their first part. */
+  readonly dotted = new Map<string, Set<string>>();
   constructor(
     readonly type: ScopeType,
     readonly parent: Scope | undefined,
@@ -260,6 +262,12 @@ export class SemanticModel {
     return undefined;
   }
 
+  /** The innermost `def` (lambdas skipped) or class around the node being walked. */
+  enclosing(type: 'function_definition' | 'class_definition'): Node | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) if (s.node?.type === type) return s.node;
+    return undefined;
+  }
+
   /** The innermost class around the node being walked. */
   currentClass(): Node | undefined {
     for (let s: Scope | undefined = this.scope; s; s = s.parent) if (s.type === 'class') return s.node;
@@ -369,9 +377,17 @@ export class SemanticModel {
       }
     }
     scope.bindings.set(name, binding);
-    // Rebinding `x` forgets what was known of `x.attr`.
+    const dot = name.indexOf('.');
+    if (dot !== -1) {
+      const head = name.slice(0, dot);
+      let keys = scope.dotted.get(head);
+      if (!keys) scope.dotted.set(head, (keys = new Set()));
+      keys.add(name);
+    }
+    // Rebinding `x` forgets what was known of `x.attr` (found through an index: modules bind thousands of names).
     if (binding.type === 'value') {
-      for (const key of scope.bindings.keys()) if (key.startsWith(name + '.')) scope.bindings.delete(key);
+      const head = dot === -1 ? name : name.slice(0, dot);
+      for (const key of scope.dotted.get(head) ?? []) if (key.startsWith(name + '.')) scope.bindings.delete(key);
     }
   }
 

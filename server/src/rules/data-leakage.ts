@@ -95,6 +95,20 @@ export default defineRule({
   },
   create(context) {
     const { semantic } = context;
+
+    /**
+     * Names are tracked per function (per class for `self.x`), so a name in one function is not
+     * another's. Listeners run while the walk is inside the node's scope, which the model knows.
+     */
+    const scopedKey = (name: string): string => {
+      const scope = semantic.enclosing(name.startsWith('self.') ? 'class_definition' : 'function_definition');
+      return scope ? `${scope.startIndex}:${name}` : `module:${name}`;
+    };
+    const keyOf = (node: Node): string | undefined => {
+      const name = dottedName(node);
+      return name ? scopedKey(name) : undefined;
+    };
+
     const instances = new Map<string, Instance>();
     const raw = new Map<string, FitEvent>();
     const derived = new Map<string, FitEvent>();
@@ -135,7 +149,7 @@ export default defineRule({
       const alreadyFitted = transformer.fitted;
       transformer.fitted = true;
       if (!data) return;
-      const key = scopedKey(call, data);
+      const key = scopedKey(data);
       if (testParts.has(key)) {
         const fixable = calledName(call) === 'fit_transform' && alreadyFitted && receiver.type !== 'call';
         onTest.push({ call, transformer: transformer.cls, data, fix: fixable ? calleeOf(call)?.childForFieldName('attribute') ?? undefined : undefined });
@@ -147,11 +161,11 @@ export default defineRule({
       raw.set(key, event);
     };
 
-    const checkSplit = (call: Node, dataArgs: Node[], splitter: string, rawCounts: boolean): void => {
+    const checkSplit = (dataArgs: Node[], splitter: string, rawCounts: boolean): void => {
       for (const arg of dataArgs) {
         const name = rootName(arg);
         if (!name) continue;
-        const key = scopedKey(call, name);
+        const key = scopedKey(name);
         const event = derived.get(key) ?? (rawCounts ? raw.get(key) : undefined);
         if (event && !event.splitter) {
           event.splitter = splitter;
@@ -185,7 +199,7 @@ export default defineRule({
         if (q && SPLIT_FUNCTIONS.has(q)) {
           const first = SPLIT_FUNCTIONS.get(q)!;
           const data = [...args.positional.slice(first), ...(args.keywords.has('X') ? [args.keywords.get('X')!] : [])];
-          checkSplit(node, data, q.slice(q.lastIndexOf('.') + 1), q === TRAIN_TEST_SPLIT);
+          checkSplit(data, q.slice(q.lastIndexOf('.') + 1), q === TRAIN_TEST_SPLIT);
           return;
         }
         const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
@@ -194,13 +208,17 @@ export default defineRule({
         const instance = instanceOf(receiver);
         if (!instance || !receiver) return;
         if (instance.kind === 'transformer' && (method === 'fit' || method === 'fit_transform')) recordFit(node, instance, receiver);
-        else if (instance.kind === 'splitter' && method === 'split') checkSplit(node, args.positional, `${instance.cls}.split`, false);
-        else if (instance.kind === 'search' && method === 'fit') checkSplit(node, args.positional.slice(0, 1), `${instance.cls}.fit`, false);
+        else if (instance.kind === 'splitter' && method === 'split') checkSplit(args.positional, `${instance.cls}.split`, false);
+        else if (instance.kind === 'search' && method === 'fit') checkSplit(args.positional.slice(0, 1), `${instance.cls}.fit`, false);
       },
       'assignment:exit'(node) {
-        const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        if (!left || !right) return;
+        if (!right) return;
+        // Until a transformer, a fit or a split is seen, only a call can start tracking anything.
+        const tracking = instances.size + raw.size + derived.size + testParts.size + eventsByCall.size > 0;
+        if (!tracking && right.type !== 'call') return;
+        const left = node.childForFieldName('left');
+        if (!left) return;
         const targets = targetsOf(left);
         const isSplit = right.type === 'call' && semantic.qualifiedName(calleeOf(right)) === TRAIN_TEST_SPLIT;
         const event = isSplit ? undefined : eventIn(right);
@@ -208,7 +226,7 @@ export default defineRule({
         targets.forEach((target, i) => {
           const name = rootName(target);
           if (!name) return;
-          const key = scopedKey(node, name);
+          const key = scopedKey(name);
           const simple = target.type === 'identifier' || (target.type === 'attribute' && dottedName(target) === name);
           if (simple && !mentioned.has(key)) {
             raw.delete(key);
@@ -285,14 +303,4 @@ function targetsOf(left: Node): Node[] {
   return [left];
 }
 
-function keyOf(node: Node): string | undefined {
-  const name = dottedName(node);
-  return name ? scopedKey(node, name) : undefined;
-}
 
-/** Names are tracked per function (per class for `self.x`), so a name in one function is not another's. */
-function scopedKey(at: Node, name: string): string {
-  const boundary = name.startsWith('self.') ? 'class_definition' : 'function_definition';
-  for (let n = at.parent; n; n = n.parent) if (n.type === boundary) return `${n.startIndex}:${name}`;
-  return `module:${name}`;
-}

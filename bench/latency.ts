@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { DocumentDiagnosticRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../test/support/lspClient';
+
+/**
+ * Typing latency through the real server over stdio, debounce 0: the time from a didChange to the
+ * diagnostics for that version (pulled, as VS Code does), for single-character edits at random places.
+ */
+export interface LatencyResult {
+  lines: number;
+  edits: number;
+  p50: number;
+  p95: number;
+  max: number;
+  startToFirstDiagnosticsMs: number;
+  serverRssMB: number;
+}
+
+const EDIT_CHARS = ['a', 'x', ' ', '(', '.', '1', '_', '='];
+
+export async function typingLatency(text: string, edits: number, seed: number): Promise<LatencyResult> {
+  const uri = 'file:///bench/typing.py';
+  const started = performance.now();
+  const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
+  await client.open(uri, text);
+  await pull(client, uri);
+  const startToFirst = performance.now() - started;
+  const lines = text.split('\n');
+  const rand = lcg(seed);
+  const times: number[] = [];
+  for (let v = 2; v < edits + 2; v++) {
+    const line = rand(lines.length);
+    const character = rand(lines[line].length + 1);
+    const ch = EDIT_CHARS[rand(EDIT_CHARS.length)];
+    lines[line] = lines[line].slice(0, character) + ch + lines[line].slice(character);
+    const t = performance.now();
+    await client.change(uri, v, [{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
+    await pull(client, uri);
+    times.push(performance.now() - t);
+  }
+  const rss = serverRss(client);
+  await client.stop();
+  return { lines: lines.length, edits, ...percentiles(times), startToFirstDiagnosticsMs: startToFirst, serverRssMB: rss };
+}
+
+export async function notebookLatency(cells: string[], edits: number, seed: number): Promise<LatencyResult> {
+  const nb = 'file:///bench/typing.ipynb';
+  const started = performance.now();
+  const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
+  const uris = await client.openNotebook(nb, cells.map((source, i) => ({ source, executionOrder: i + 1 })));
+  await pull(client, uris[uris.length - 1]);
+  const startToFirst = performance.now() - started;
+  const rand = lcg(seed);
+  const texts = cells.map((c) => c.split('\n'));
+  const versions = cells.map(() => 1);
+  const times: number[] = [];
+  for (let v = 2; v < edits + 2; v++) {
+    const cell = rand(cells.length);
+    const lines = texts[cell];
+    const line = rand(lines.length);
+    const character = rand(lines[line].length + 1);
+    const ch = EDIT_CHARS[rand(EDIT_CHARS.length)];
+    lines[line] = lines[line].slice(0, character) + ch + lines[line].slice(character);
+    const t = performance.now();
+    await client.changeCell(nb, v, uris[cell], ++versions[cell], [{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
+    await pull(client, uris[cell]);
+    times.push(performance.now() - t);
+  }
+  const rss = serverRss(client);
+  await client.stop();
+  return { lines: texts.reduce((n, l) => n + l.length, 0), edits, ...percentiles(times), startToFirstDiagnosticsMs: startToFirst, serverRssMB: rss };
+}
+
+async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
+  const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+  return (report as { items: Diagnostic[] }).items;
+}
+
+function serverRss(client: TestClient): number {
+  try {
+    const status = readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function percentiles(times: number[]): { p50: number; p95: number; max: number } {
+  const s = [...times].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+}
+
+export function lcg(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % n);
+}

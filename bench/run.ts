@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
+import { TestClient } from '../test/support/lspClient';
+import { buildCorpus, ML_HEADER } from './corpus';
+import { notebookLatency, typingLatency, type LatencyResult } from './latency';
+
+/** `npm run bench`: throughput against the parse floor and Ruff, typing latency, workspace scan. */
+const ROOT = join(__dirname, '..', '..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+
+interface Sample {
+  ms: number;
+  rssMB: number;
+  findings?: number;
+}
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stat(values: number[]): Stat {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+function runWorker(mode: string, listFile: string): Sample {
+  const r = spawnSync(process.execPath, [join(__dirname, 'worker.js'), mode, listFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${mode} worker failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/** The CLI as users run it, in its own process; peak memory from GNU time when it is installed. */
+function runCli(dir: string): Sample {
+  const cli = join(ROOT, 'server', 'out', 'cli.js');
+  const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'MAXRSS %M'] : [];
+  const started = performance.now();
+  const r = spawnSync(time[0] ?? process.execPath, [...time.slice(1), ...(time.length ? [process.execPath] : []), cli, 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - started;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`cli failed: ${r.stderr}`);
+  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
+  return { ms, rssMB: rss, findings: (JSON.parse(r.stdout) as unknown[]).length };
+}
+
+async function workspaceScan(dir: string): Promise<{ ms: number; files: number; findings: number; serverRssMB: number }> {
+  const client = await TestClient.start({ rootUri: pathToFileURL(dir).toString(), settings: {} });
+  const started = performance.now();
+  const summary = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'mldebt.server.analyzeWorkspace' })) as { files: number; findings: number };
+  const ms = performance.now() - started;
+  const status = readFileSync(`/proc/${client.process.pid}/status`, 'utf8');
+  const rss = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  await client.stop();
+  return { ms, files: summary.files, findings: summary.findings, serverRssMB: rss };
+}
+
+function firstLines(files: string[], count: number): string {
+  const out: string[] = [];
+  for (const f of files.filter((x) => x.endsWith('.py'))) {
+    out.push(...readFileSync(f, 'utf8').split('\n'));
+    if (out.length >= count) break;
+  }
+  return out.slice(0, count).join('\n');
+}
+
+function firstCells(files: string[], count: number): string[] {
+  const cells: string[] = [];
+  for (const f of files.filter((x) => x.endsWith('.ipynb'))) {
+    for (const c of (JSON.parse(readFileSync(f, 'utf8')) as { cells: Array<{ source: string[] }> }).cells) cells.push(c.source.join(''));
+    if (cells.length >= count) break;
+  }
+  return [ML_HEADER, ...cells.slice(0, count - 1)];
+}
+
+async function main(): Promise<void> {
+  const dir = join(tmpdir(), 'mldebt-bench-corpus');
+  const corpus = buildCorpus(dir);
+  const listFile = join(tmpdir(), 'mldebt-bench-files.txt');
+  writeFileSync(listFile, corpus.files.join('\n'));
+  console.log(`corpus: ${corpus.files.length} files, ${corpus.lines} lines (${corpus.notebookLines} in notebooks), in ${dir}`);
+
+  const samples: Record<string, Sample[]> = { floor: [], mldebt: [], cli: [], ruff: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, so that drift in the machine's speed touches every variant alike.
+    samples.floor.push(runWorker('floor', listFile));
+    samples.mldebt.push(runWorker('mldebt', listFile));
+    samples.ruff.push(runWorker('ruff', listFile));
+    samples.cli.push(runCli(dir));
+    process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
+  }
+  const throughput = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, { ms: stat(v.map((s) => s.ms)), rssMB: stat(v.map((s) => s.rssMB)), findings: v[0].findings, linesPerSecond: Math.round(corpus.lines / (stat(v.map((s) => s.ms)).median / 1000)) }]),
+  );
+  const ratio = (a: string, b: string) => throughput[a].ms.median / throughput[b].ms.median;
+
+  const typing10k = await typingLatency(firstLines(corpus.files, 10_000), EDITS, 1);
+  const typing5k = await typingLatency(firstLines(corpus.files, 5_000), EDITS, 2);
+  const notebook = await notebookLatency(firstCells(corpus.files, 300), EDITS, 3);
+  const scan = await workspaceScan(dir);
+
+  const results = {
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    corpus: { files: corpus.files.length, lines: corpus.lines, notebookLines: corpus.notebookLines },
+    rounds: ROUNDS,
+    throughput,
+    ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor') },
+    typing: { file10k: typing10k, file5k: typing5k, notebook300: notebook },
+    workspaceScan: scan,
+  };
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  printTable(results, throughput, typing10k, typing5k, notebook, scan);
+}
+
+function printTable(
+  results: { ratios: Record<string, number> },
+  t: Record<string, { ms: Stat; rssMB: Stat; linesPerSecond: number; findings?: number }>,
+  typing10k: LatencyResult,
+  typing5k: LatencyResult,
+  notebook: LatencyResult,
+  scan: { ms: number; files: number; findings: number; serverRssMB: number },
+): void {
+  const f = (n: number) => n.toFixed(0);
+  const row = (name: string, k: string) =>
+    `| ${name} | ${f(t[k].ms.median)} (${f(t[k].ms.min)}–${f(t[k].ms.max)}) | ${t[k].linesPerSecond.toLocaleString('en')} | ${f(t[k].rssMB.median)} |`;
+  console.log('\n| throughput (median of runs, ms (min–max)) | time | lines/s | peak RSS MB |');
+  console.log('|---|---|---|---|');
+  console.log(row('parse floor (web-tree-sitter)', 'floor'));
+  console.log(row('mldebt, every rule, in process', 'mldebt'));
+  console.log(row('mldebt check (CLI process)', 'cli'));
+  console.log(row('Ruff WASM (E4,E7,E9,F,PD,NPY,ERA,FIX,TD)', 'ruff'));
+  console.log(`\ncheck / floor = ${results.ratios.checkOverFloor.toFixed(2)}, check / Ruff = ${results.ratios.checkOverRuff.toFixed(2)}, CLI / floor = ${results.ratios.cliOverFloor.toFixed(2)}`);
+  const lat = (name: string, l: LatencyResult) => `| ${name} | ${l.edits} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.max.toFixed(1)} | ${f(l.startToFirstDiagnosticsMs)} | ${f(l.serverRssMB)} |`;
+  console.log('\n| typing latency, didChange → diagnostics (ms) | edits | p50 | p95 | max | start → first diagnostics | server peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(lat(`${typing10k.lines.toLocaleString('en')}-line file`, typing10k));
+  console.log(lat(`${typing5k.lines.toLocaleString('en')}-line file`, typing5k));
+  console.log(lat('300-cell notebook', notebook));
+  console.log(`\nworkspace scan: ${scan.files} files, ${scan.findings} findings in ${f(scan.ms)} ms, server peak RSS ${f(scan.serverRssMB)} MB`);
+}
+
+void main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
