@@ -57,7 +57,7 @@ export class TestClient {
   refreshes = 0;
 
   static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string } = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(connection, child);
     client.settings = options.settings ?? TestClient.defaultSettings;
@@ -183,9 +183,15 @@ export class TestClient {
   }
 
   async stop(): Promise<void> {
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
+      // The server exits by itself on `exit`; give it a moment before insisting.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000))]);
     } finally {
       this.connection.dispose();
       this.process.kill();
