@@ -19,7 +19,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/pyproject.toml') },
+    synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher('**/pyproject.toml'), vscode.workspace.createFileSystemWatcher('**/.mldebt/backlog.json')] },
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),
   };

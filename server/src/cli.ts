@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './engine/config';
 import { Engine } from './engine/engine';
 import type { Severity } from './engine/types';
+import { LEDGER_PATH, LedgerError } from './backlog/ledger';
+import { exportBacklog, mergeBacklogFiles } from './cli/backlog';
 import { BaselineError } from './cli/baseline';
 import { runCheck, UsageError, type CheckOptions } from './cli/check';
 import { renderDocs } from './docs';
@@ -71,6 +73,26 @@ function program(): Command {
       for (const r of rows) process.stdout.write(`${r.code}  ${r.id.padEnd(width)}  ${r.category.padEnd(15)} ${r.severity.padEnd(11)} ${r.fix.padEnd(6)} ${r.summary}\n`);
     });
 
+  const backlog = cli.command('backlog').description('the team\'s debt ledger, .mldebt/backlog.json');
+  backlog
+    .command('export')
+    .description('write the ledger as a report, grouped by category with counts (items whose code is gone read as resolved)')
+    .addOption(new Option('--format <format>', 'report format').choices(['markdown', 'csv', 'json']).default('markdown'))
+    .option('--ledger <file>', 'the ledger file', LEDGER_PATH)
+    .action(async (opts: { format: 'markdown' | 'csv' | 'json'; ledger: string }) => {
+      const engine = await loadEngine();
+      process.stdout.write(exportBacklog(engine, RULES, opts.ledger, opts.format));
+    });
+  backlog
+    .command('merge')
+    .description('three-way merge of ledger files, for git: merge.mldebt.driver = "mldebt backlog merge %O %A %B"')
+    .argument('<base>')
+    .argument('<ours>', 'also where the result is written')
+    .argument('<theirs>')
+    .action((base: string, ours: string, theirs: string) => {
+      process.exitCode = mergeBacklogFiles(base, ours, theirs, (s) => process.stderr.write(s));
+    });
+
   cli
     .command('docs', { hidden: true })
     .description('write the rule documentation pages into a folder')
@@ -103,7 +125,7 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof LedgerError) {
       process.stderr.write(`mldebt: ${e.message}\n`);
       process.exitCode = EXIT_USAGE;
       return;

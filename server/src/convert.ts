@@ -16,7 +16,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 /** What a diagnostic carries so a code action needs no server-side cache. */
 export interface DiagnosticData {
   id: string;
+  category: string;
   fingerprint: string;
+  /** For a closed notebook (whose diagnostics sit on the file), the cell index. */
+  cell?: number;
   /** The document (or notebook) version the fixes were computed for. */
   version: number;
   fixes: Array<{ title: string; safety: 'safe' | 'unsafe'; edits: LocatedEdit[] }>;
@@ -74,6 +77,7 @@ function toPosition(p: { line: number; column: number }) {
 export function toDiagnostic(f: Finding, version: number, mapper: PositionMapper): Diagnostic {
   const data: DiagnosticData = {
     id: f.ruleId,
+    category: f.category,
     fingerprint: f.fingerprint,
     version,
     fixes: f.fixes.map((x) => ({ title: x.title, safety: x.safety, edits: x.edits.map((e) => mapper.edit(e)) })),

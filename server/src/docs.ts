@@ -1,19 +1,9 @@
 import type { AnyRule } from './engine/rule';
 import { kebabCase } from './engine/config';
+import { CATEGORY_TITLES } from './engine/types';
 
 /** The rule documentation pages, generated from the rule modules so they cannot drift. */
 
-const CATEGORY_TITLES: Record<string, string> = {
-  meta: 'Engine',
-  reproducibility: 'Reproducibility',
-  data: 'Data and pipeline',
-  configuration: 'Configuration',
-  'api-misuse': 'Framework API misuse',
-  hygiene: 'Code hygiene and glue code',
-  notebook: 'Notebooks',
-  'self-admitted': 'Self-admitted debt',
-  project: 'Project and dependencies',
-};
 
 const FIX_WORDS = { safe: 'safe fix', unsafe: 'unsafe fix (offered, never applied in bulk)', none: 'no automatic fix' };
 
@@ -26,7 +16,7 @@ export function renderRulePage(rule: AnyRule): string {
     '',
     `${d.summary}`,
     '',
-    `Category: ${CATEGORY_TITLES[meta.category] ?? meta.category} · Default severity: ${meta.severity} · ${FIX_WORDS[meta.fix]}` +
+    `Category: ${CATEGORY_TITLES[meta.category]} · Default severity: ${meta.severity} · ${FIX_WORDS[meta.fix]}` +
       (meta.requires ? ` · Runs where ${meta.requires.map((m) => `\`${m}\``).join(' or ')} is imported` : ''),
     '',
     '## What it does',
@@ -70,7 +60,7 @@ export function renderRuleIndex(rules: readonly AnyRule[]): string {
   for (const r of rules) {
     if (r.meta.category !== category) {
       category = r.meta.category;
-      lines.push(`## ${CATEGORY_TITLES[category] ?? category}`, '', '| code | rule | severity | fix | summary |', '|---|---|---|---|---|');
+      lines.push(`## ${CATEGORY_TITLES[category as keyof typeof CATEGORY_TITLES] ?? category}`, '', '| code | rule | severity | fix | summary |', '|---|---|---|---|---|');
     }
     lines.push(`| ${r.meta.code} | [${r.meta.id}](${r.meta.id}.md) | ${r.meta.severity} | ${r.meta.fix} | ${r.meta.docs.summary.replace(/\|/g, '\\|')} |`);
     const next = rules[rules.indexOf(r) + 1];

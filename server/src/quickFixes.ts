@@ -11,19 +11,13 @@ import type { Workspace } from './workspace';
 const LINE_DIRECTIVE = /#\s*mldebt:\s*ignore(\[[^\]]*\])?/;
 const FILE_DIRECTIVE = /#\s*mldebt:\s*ignore-file\[([^\]]*)\]/;
 
-/** The text of a Python file or of one notebook cell, by its URI. */
-function documentText(workspace: Workspace, uri: string): string | undefined {
-  const py = workspace.pythonDocument(uri);
-  if (py) return py.source;
-  return workspace.notebookDocument(workspace.ownerOf(uri))?.cell(uri)?.text;
-}
 
 /**
  * `  # mldebt: ignore[id]` at the end of the line, or the id added to a suppression already there.
  * None where a comment cannot go: after a line continuation or inside a string that goes on.
  */
 export function suppressOnLineEdit(workspace: Workspace, uri: string, line: number, id: string): LocatedEdit | undefined {
-  const text = documentText(workspace, uri);
+  const text = workspace.documentText(uri);
   if (text === undefined) return undefined;
   const index = new LineIndex(text);
   const content = index.lineText(line);
@@ -45,7 +39,7 @@ export function suppressInFileEdit(workspace: Workspace, uri: string, id: string
   const notebook = workspace.notebookDocument(workspace.ownerOf(uri));
   const target = notebook ? notebook.cellList.find((c) => c.kind === 'code')?.id : uri;
   if (!target) return undefined;
-  const text = documentText(workspace, target);
+  const text = workspace.documentText(target);
   if (text === undefined) return undefined;
   const index = new LineIndex(text);
   for (let line = 0; line < index.lineCount; line++) {

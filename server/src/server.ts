@@ -1,4 +1,5 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { registerBacklog } from './handlers/backlog';
 import { registerCodeAction } from './handlers/codeAction';
 import { registerConfiguration } from './handlers/configuration';
 import { registerDiagnostic } from './handlers/diagnostic';
@@ -17,8 +18,9 @@ registerTextDocumentSync(connection, workspace);
 registerNotebookSync(connection, workspace);
 registerDiagnostic(connection, workspace);
 registerCodeAction(connection, workspace);
-registerConfiguration(connection, workspace);
 registerExecuteCommand(connection, workspace);
+const watchers = [registerConfiguration(connection, workspace), registerBacklog(connection, workspace)];
+connection.onDidChangeWatchedFiles(({ changes }) => watchers.forEach((w) => w(changes)));
 
 process.on('uncaughtException', (e) => workspace.log.error(`uncaught: ${e.stack ?? String(e)}`));
 connection.listen();

@@ -60,6 +60,18 @@ export class Workspace {
     return this.parser;
   }
 
+  /** The workspace folder holding a path. */
+  rootOf(path: string): string | undefined {
+    return this.roots.filter((r) => path === r || path.startsWith(r + sep)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** The live text of an open file or notebook cell. */
+  documentText(uri: string): string | undefined {
+    const py = this.pythonDocument(uri);
+    if (py) return py.source;
+    return this.notebookDocument(this.ownerOf(uri))?.cell(uri)?.text;
+  }
+
   isOpen(uri: string): boolean {
     return this.tracked.has(uri);
   }

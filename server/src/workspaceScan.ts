@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { CancellationToken, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
-import { PositionMapper, toDiagnostic } from './convert';
+import { PositionMapper, toDiagnostic, type DiagnosticData } from './convert';
+import { ruleDocUrl } from './version';
 import { DEFAULT_MAX_FILE_SIZE, documentKind, Engine } from './engine/engine';
 import { collectFiles } from './engine/files';
 import type { Finding } from './engine/types';
@@ -79,5 +80,7 @@ function notebookDiagnostics(findings: Finding[]): Diagnostic[] {
     code: f.code,
     source: 'mldebt',
     message: f.cell === undefined ? `${f.message} (${f.ruleId})` : `Cell ${f.cell + 1}, line ${f.range.start.line + 1}: ${f.message} (${f.ruleId})`,
+    codeDescription: { href: ruleDocUrl(f.ruleId) },
+    data: { id: f.ruleId, category: f.category, fingerprint: f.fingerprint, version: -1, fixes: [], cell: f.cell } satisfies DiagnosticData,
   }));
 }

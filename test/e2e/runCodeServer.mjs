@@ -73,15 +73,26 @@ try {
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(url);
 
-  // The suite asks for screenshots by writing <name>.request; we answer with <name>.png and <name>.done.
+  // The suite asks for UI actions by writing <name>.request (a screenshot, or keys to type into the
+  // open input box or quick pick); we answer with <name>.done.
   const started = Date.now();
   while (!existsSync(results)) {
     if (Date.now() - started > RUN_TIMEOUT_MS) throw new Error('the suite did not finish in time');
-    for (const f of readdirSync(screenshots).filter((n) => n.endsWith('.request'))) {
+    for (const f of readdirSync(screenshots).filter((n) => n.endsWith('.request')).sort()) {
       const name = f.slice(0, -'.request'.length);
+      const action = JSON.parse(readFileSync(join(screenshots, f), 'utf8') || '{"type":"screenshot"}');
       rmSync(join(screenshots, f));
-      await page.waitForTimeout(1500); // let the workbench paint squiggles and menus
-      await page.screenshot({ path: join(screenshots, `${name}.png`) });
+      if (action.type === 'keys') {
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        if (action.text) await input.fill(action.text);
+        await page.waitForTimeout(300); // the quick pick filters as it is typed into
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+      } else {
+        await page.waitForTimeout(1500); // let the workbench paint squiggles, menus and views
+        await page.screenshot({ path: join(screenshots, `${name}.png`) });
+      }
       writeFileSync(join(screenshots, `${name}.done`), '');
     }
     await page.waitForTimeout(200);

@@ -80,6 +80,7 @@ describe('the language server over stdio', () => {
       'Suppress dataframe-values on this line',
       'Suppress dataframe-values in this file',
       'Fix all dataframe-values in this file',
+      'Add dataframe-values to the backlog…',
       'Show documentation for dataframe-values',
     ]);
     expect(actions[0].isPreferred).toBe(true);
@@ -88,7 +89,8 @@ describe('the language server over stdio', () => {
     expect(await syntaxErrors(fixed)).toBe(0);
     expect(applyEdits(SMELLY, actions[1].edit!.changes![URI])).toContain('X = df.values  # mldebt: ignore[dataframe-values]\n');
     expect(applyEdits(SMELLY, actions[2].edit!.changes![URI])).toMatch(/^# mldebt: ignore-file\[dataframe-values\]\nimport pandas/);
-    expect(actions[4].command).toEqual({ title: 'Show documentation', command: 'mldebt.showDocumentation', arguments: ['dataframe-values'] });
+    expect(actions[4].command).toMatchObject({ command: 'mldebt.backlog.add', arguments: [{ uri: URI, line: 3, character: 4, rule: 'dataframe-values', fingerprint: diagnostics[0].data.fingerprint }] });
+    expect(actions[5].command).toEqual({ title: 'Show documentation', command: 'mldebt.showDocumentation', arguments: ['dataframe-values'] });
   });
 
   it('applies a suppression, after which the finding is gone', async () => {

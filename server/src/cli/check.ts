@@ -6,7 +6,7 @@ import { DEFAULT_MAX_FILE_SIZE, documentKind, fileFinding, fixFile, type Engine 
 import { unreadableFile } from '../engine/metaRules';
 import type { AnyRule } from '../engine/rule';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../engine/types';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../engine/atomicWrite';
 import { baselineKey, readBaseline, renderBaseline } from './baseline';
 import { collectFiles } from '../engine/files';
 import { formatJson } from './formats/json';
@@ -64,14 +64,14 @@ export function runCheck(engine: Engine, rules: readonly AnyRule[], options: Che
     fixedCount += outcome.fixed;
     if (outcome.fixed > 0) fixedFiles++;
     let findings = outcome.findings;
-    if (baseline) findings = findings.filter((f) => !baseline.has(baselineKey(path, f.fingerprint)));
-    reports.push({ path, findings });
+    if (baseline) findings = findings.filter((f) => !baseline.has(baselineKey(file, f.fingerprint)));
+    reports.push({ path, file, findings });
   });
   if (io.progress && total > 0) io.stderr('\r\u001b[K');
   for (const n of notices) io.stderr(`mldebt: ${n}\n`);
 
   if (options.writeBaseline) {
-    writeFileAtomic(options.writeBaseline, renderBaseline(reports));
+    writeFileAtomic(options.writeBaseline, renderBaseline(reports, options.writeBaseline));
     io.stderr(`mldebt: wrote ${reports.reduce((n, r) => n + r.findings.length, 0)} findings to ${options.writeBaseline}\n`);
   }
   if (options.fix) io.stderr(`mldebt: fixed ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}\n`);
@@ -105,13 +105,13 @@ function loadConfig(rules: readonly AnyRule[], options: CheckOptions, cwd: strin
   return { config: mergeConfigs(loaded.config, cli), root: loaded.file ? dirname(loaded.file) : cwd };
 }
 
-interface FileOutcome {
+export interface FileOutcome {
   findings: Finding[];
   fixed: number;
   notice?: string;
 }
 
-function checkFile(engine: Engine, file: string, path: string, active: readonly ActiveRule[], options: CheckOptions): FileOutcome {
+export function checkFile(engine: Engine, file: string, path: string, active: readonly ActiveRule[], options: Pick<CheckOptions, 'fix' | 'unsafeFixes'>): FileOutcome {
   const kind = documentKind(file) ?? 'python';
   let content: string;
   try {

@@ -4,6 +4,8 @@ import type { Finding } from '../engine/types';
 export interface FileReport {
   /** Path as shown to the user: relative to the working directory, with forward slashes. */
   path: string;
+  /** Absolute path, for matching against baselines and ledgers. */
+  file: string;
   findings: Finding[];
 }
 

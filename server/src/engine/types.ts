@@ -15,6 +15,18 @@ export type Category =
   | 'meta';
 
 /** Zero-based line, column in UTF-16 code units (what LSP and JavaScript strings use). */
+export const CATEGORY_TITLES: Record<Category, string> = {
+  meta: 'Engine',
+  reproducibility: 'Reproducibility',
+  data: 'Data and pipeline',
+  configuration: 'Configuration',
+  'api-misuse': 'Framework API misuse',
+  hygiene: 'Code hygiene and glue code',
+  notebook: 'Notebooks',
+  'self-admitted': 'Self-admitted debt',
+  project: 'Project and dependencies',
+};
+
 export interface Position {
   line: number;
   column: number;

@@ -1,10 +1,14 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { isDiagnosticData, type LocatedEdit } from '../convert';
+import { ADD_TO_BACKLOG_COMMAND, type BacklogAddParams } from '../protocol';
 import type { Workspace } from '../workspace';
 import { FIX_ALL_KIND, NOTEBOOK_FIX_ALL_KIND } from './initialize';
 import { fixAllEdit, suppressInFileEdit, suppressOnLineEdit } from '../quickFixes';
 
 export const SHOW_DOCUMENTATION_COMMAND = 'mldebt.showDocumentation';
+
+/** What "Add to Backlog…" passes to the client, which asks for the note and interest. */
+type BacklogAddTarget = Omit<BacklogAddParams, 'note' | 'priority' | 'owner'>;
 
 /** What a lazily computed action carries until `codeAction/resolve`. */
 export interface FixAllData {
@@ -51,6 +55,11 @@ export function registerCodeAction(connection: Connection, workspace: Workspace)
         if (data.fixes.some((f) => f.safety === 'safe')) {
           const lazy: FixAllData = { uri: owner, version, ruleId: data.id };
           actions.push({ title: `Fix all ${data.id} in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], data: lazy });
+        }
+        if (params.textDocument.uri.startsWith('vscode-notebook-cell:') || params.textDocument.uri.startsWith('file:')) {
+          const r = d.range;
+          const add: BacklogAddTarget = { uri: params.textDocument.uri, line: r.start.line, character: r.start.character, endLine: r.end.line, endCharacter: r.end.character, fingerprint: data.fingerprint, rule: data.id };
+          actions.push({ title: `Add ${data.id} to the backlog…`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Add to Backlog…', command: ADD_TO_BACKLOG_COMMAND, arguments: [add] } });
         }
         actions.push({ title: `Show documentation for ${data.id}`, kind: CodeActionKind.QuickFix, command: { title: 'Show documentation', command: SHOW_DOCUMENTATION_COMMAND, arguments: [data.id] } });
       }

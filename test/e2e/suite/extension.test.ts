@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -39,11 +39,22 @@ function diagnosticsWhere(uri: vscode.Uri, ok: (ds: vscode.Diagnostic[]) => bool
 }
 
 /** Asks the launcher for a screenshot of the page as it is now and waits until it is taken. */
-async function screenshot(name: string): Promise<void> {
+function screenshot(name: string): Promise<void> {
+  return ui(name, { type: 'screenshot' });
+}
+
+/** Asks the launcher to type into the open input box or quick pick (and press Enter), as a person would. */
+let keystrokes = 0;
+function type(text: string): Promise<void> {
+  return ui(`keys-${++keystrokes}`, { type: 'keys', text });
+}
+
+/** A request to the launcher, which drives the browser; resolves when it is done. */
+async function ui(name: string, action: { type: 'screenshot' } | { type: 'keys'; text: string }): Promise<void> {
   const dir = process.env.MLDEBT_E2E_SCREENSHOTS;
-  if (!dir) return;
+  if (!dir) throw new Error('this suite needs a launcher that drives the UI (MLDEBT_E2E_SCREENSHOTS)');
   const done = join(dir, `${name}.done`);
-  writeFileSync(join(dir, `${name}.request`), '');
+  writeFileSync(join(dir, `${name}.request`), JSON.stringify(action));
   await new Promise<void>((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
@@ -52,9 +63,43 @@ async function screenshot(name: string): Promise<void> {
         resolve();
       } else if (Date.now() - started > 30_000) {
         clearInterval(poll);
-        reject(new Error(`screenshot ${name} was not taken`));
+        reject(new Error(`the launcher did not do ${name}`));
       }
     }, 100);
+  });
+}
+
+interface BacklogSnapshotView {
+  total: number;
+  groups: Array<{ label: string; count: number; groups?: Array<{ label: string; count: number }> }>;
+  findings: Array<{ uri: vscode.Uri; range: vscode.Range; code: string; rule: string; file: string; fingerprint: string; item?: { note: string } }>;
+  gone: unknown[];
+}
+
+interface BacklogApiView {
+  current(): BacklogSnapshotView;
+  onDidRebuild: vscode.Event<BacklogSnapshotView>;
+}
+
+async function backlogApi(): Promise<BacklogApiView> {
+  const extension = vscode.extensions.all.find((e) => e.packageJSON.name === 'mldebt')!;
+  return ((await extension.activate()) as { backlog: BacklogApiView }).backlog;
+}
+
+/** Resolves when the backlog model satisfies `ok`, waiting for its rebuilds. */
+function backlogWhere(api: BacklogApiView, ok: (s: BacklogSnapshotView) => boolean, what: string): Promise<BacklogSnapshotView> {
+  return new Promise((resolve, reject) => {
+    if (ok(api.current())) return resolve(api.current());
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no ${what}; backlog now: ${JSON.stringify({ total: api.current().total, gone: api.current().gone.length })}`));
+    }, 30_000);
+    const sub = api.onDidRebuild((s) => {
+      if (!ok(s)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(s);
+    });
   });
 }
 
@@ -97,6 +142,47 @@ describe('mldebt in VS Code', () => {
     await screenshot('notebook');
   });
 
+  it('shows every finding in the backlog tree, grouped by category and rule, with counts', async () => {
+    const api = await backlogApi();
+    const snapshot = await backlogWhere(api, (s) => s.total === 3, 'three findings in the backlog');
+    assert.deepEqual(
+      snapshot.groups.map((g) => [g.label, g.count, (g.groups ?? []).map((r) => [r.label, r.count])]),
+      [
+        ['Reproducibility', 1, [['MLD101 unseeded-randomness', 1]]],
+        ['Data and pipeline', 2, [['MLD207 dataframe-values', 2]]],
+      ],
+    );
+  });
+
+  it('opens a finding from the tree at its range', async () => {
+    const api = await backlogApi();
+    const finding = api.current().findings.find((f) => f.code === 'MLD101')!;
+    await vscode.commands.executeCommand('mldebt.backlog.open', finding);
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), script().toString());
+    assert.equal(editor.selection.start.line, 8);
+  });
+
+  it('adds a finding to the backlog ledger, asking for a note and its interest', async () => {
+    const api = await backlogApi();
+    const finding = api.current().findings.find((f) => f.code === 'MLD207' && f.file === 'train.py')!;
+    const target = { uri: finding.uri.toString(), line: finding.range.start.line, character: finding.range.start.character, endLine: finding.range.end.line, endCharacter: finding.range.end.character, fingerprint: finding.fingerprint, rule: finding.rule };
+    const adding = vscode.commands.executeCommand('mldebt.backlog.add', target);
+    await type('The exporter still needs a raw array');
+    await type('high');
+    await type('');
+    await adding;
+    const ledger = JSON.parse(readFileSync(join(folder().fsPath, '.mldebt', 'backlog.json'), 'utf8'));
+    assert.equal(ledger.items.length, 1);
+    assert.deepEqual(
+      [ledger.items[0].rule, ledger.items[0].file, ledger.items[0].note, ledger.items[0].priority, ledger.items[0].status, ledger.items[0].snippet],
+      ['dataframe-values', 'train.py', 'The exporter still needs a raw array', 'high', 'open', 'df.drop(columns=["churned"]).values'],
+    );
+    await backlogWhere(api, (s) => s.findings.some((f) => f.item?.note === 'The exporter still needs a raw array'), 'the finding marked as in the backlog');
+    await vscode.commands.executeCommand('workbench.view.extension.mldebt');
+    await screenshot('backlog');
+  });
+
   it('turns df.values into df.to_numpy() with one quick fix', async () => {
     const editor = await vscode.window.showTextDocument(script());
     const [values] = mldebtDiagnostics(editor.document.uri).filter((d) => code(d) === 'MLD207');
@@ -104,6 +190,8 @@ describe('mldebt in VS Code', () => {
     await apply(fixes.find((a) => a.title === 'Replace `.values` with `.to_numpy()`'));
     assert.equal(editor.document.lineAt(7).text, 'features = df.drop(columns=["churned"]).to_numpy()');
     await diagnosticsWhere(editor.document.uri, (d) => !d.some((x) => code(x) === 'MLD207'), 'MLD207 cleared');
+    // The backlog item of the fixed line now reads as resolved: its code is gone.
+    await backlogWhere(await backlogApi(), (s) => s.gone.length === 1, 'the ledger item shown as resolved');
   });
 
   it('suppresses a finding on its line', async () => {
