@@ -4,6 +4,7 @@ import chainedIndexing from './chained-indexing';
 import dataLeakage from './data-leakage';
 import dataframeValues from './dataframe-values';
 import dataloaderDefaults from './dataloader-defaults';
+import debtComment from './debt-comment';
 import deprecatedMlApi from './deprecated-ml-api';
 import discardedDataframeResult from './discarded-dataframe-result';
 import forwardCalledDirectly from './forward-called-directly';
@@ -53,4 +54,6 @@ export const RULES: AnyRule[] = [
   matrixDotAmbiguity,
   deprecatedMlApi,
   dataloaderDefaults,
+  // Self-admitted debt (MLD7xx)
+  debtComment,
 ];
