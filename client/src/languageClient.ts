@@ -19,7 +19,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       { scheme: 'untitled', language: 'python' },
       { scheme: 'vscode-notebook-cell', language: 'python' },
     ],
-    synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher('**/pyproject.toml'), vscode.workspace.createFileSystemWatcher('**/.mldebt/backlog.json')] },
+    synchronize: {
+      fileEvents: ['**/pyproject.toml', '**/.mldebt/backlog.json', '**/*.py', '**/*.ipynb'].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
+    },
     outputChannel: output,
     errorHandler: new RestartingErrorHandler(output),
   };

@@ -46,8 +46,10 @@ export class Workspace {
   private readonly tracked = new Map<string, Tracked>();
   private readonly cellOwner = new Map<string, string>();
   private readonly settings = new Map<string, Promise<ResolvedSettings>>();
+  /** Whether a workspace scan has run (files changed on disk are then re-analysed). */
+  scanned = false;
   /** Closed files whose diagnostics a workspace scan pushed. */
-  private readonly scanned = new Set<string>();
+  private readonly scannedFiles = new Set<string>();
 
   readonly log: Logger;
 
@@ -78,12 +80,12 @@ export class Workspace {
 
   /** Diagnostics of a closed file from a workspace scan (cleared when the file opens: its live state wins). */
   publishScanned(uri: string, diagnostics: Diagnostic[]): void {
-    this.scanned.add(uri);
+    this.scannedFiles.add(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 
   private forgetScanned(uri: string): void {
-    if (this.scanned.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (this.scannedFiles.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   openPython(uri: string, text: string, version: number): void {
@@ -138,6 +140,19 @@ export class Workspace {
     this.settings.clear();
     void this.readLogLevel();
     for (const uri of this.tracked.keys()) this.schedule(uri, 'now');
+  }
+
+  /** The editor's `files.exclude` globs that are on, for a workspace folder. */
+  async filesExclude(folderUri: string): Promise<string[]> {
+    if (!this.configurationRequests) return [];
+    const value = (await this.connection.workspace.getConfiguration({ scopeUri: folderUri, section: 'files.exclude' }).catch(() => undefined)) as Record<string, unknown> | undefined;
+    return Object.entries(value ?? {}).filter(([, on]) => on === true).map(([glob]) => glob);
+  }
+
+  /** Whether the scan starts by itself once the server is up (`mldebt.workspaceScan`). */
+  async scanOnStart(): Promise<boolean> {
+    if (!this.configurationRequests) return false;
+    return (await this.connection.workspace.getConfiguration('mldebt.workspaceScan').catch(() => true)) !== false;
   }
 
   /** The log level is one setting for the whole server. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
-import type { CancellationToken, Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FileChangeType, type CancellationToken, type Diagnostic, type FileEvent, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { PositionMapper, toDiagnostic, type DiagnosticData } from './convert';
 import { ruleDocUrl } from './version';
 import { DEFAULT_MAX_FILE_SIZE, documentKind, Engine } from './engine/engine';
@@ -27,7 +27,8 @@ export async function scanWorkspace(workspace: Workspace, progress: WorkDoneProg
   const files: string[] = [];
   for (const root of workspace.roots) {
     const settings = await workspace.settingsFor(pathToFileURL(root + '/pyproject.toml').toString());
-    files.push(...collectFiles([root], settings.root ?? root, settings.exclude).files);
+    const editorExcludes = await workspace.filesExclude(pathToFileURL(root).toString());
+    files.push(...collectFiles([root], settings.root ?? root, [...settings.exclude, ...editorExcludes]).files);
   }
   progress.begin('mldebt: analysing the workspace', 0, `${files.length} files`, true);
   const summary: ScanSummary = { files: 0, findings: 0, skipped: [], cancelled: false, milliseconds: 0 };
@@ -36,32 +37,53 @@ export async function scanWorkspace(workspace: Workspace, progress: WorkDoneProg
       summary.cancelled = true;
       break;
     }
-    const uri = pathToFileURL(file).toString();
-    if (workspace.isOpen(uri)) continue;
-    const settings = await workspace.settingsFor(uri);
-    if (!settings.editor.enable) continue;
-    let content: string;
-    try {
-      content = await readFile(file, 'utf8');
-    } catch (e) {
-      summary.skipped.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      continue;
+    const outcome = await scanFile(workspace, engine, file);
+    if (outcome.skipped) summary.skipped.push(outcome.skipped);
+    if (outcome.findings !== undefined) {
+      summary.files++;
+      summary.findings += outcome.findings;
     }
-    const analysis = engine.analyzeFile(content, documentKind(file) ?? 'python', settings.rules, DEFAULT_MAX_FILE_SIZE);
-    if (analysis.skipped) summary.skipped.push(`${file}: ${analysis.skipped}`);
-    const diagnostics = analysis.notebook ? notebookDiagnostics(analysis.findings) : fileDiagnostics(analysis.text, uri, analysis.findings);
-    workspace.publishScanned(uri, diagnostics);
-    summary.files++;
-    summary.findings += diagnostics.length;
     progress.report(Math.round(((i + 1) / files.length) * 100), `${i + 1}/${files.length}: ${file.slice(file.lastIndexOf('/') + 1)}`);
     // Let pending requests (an edit in an open file) run before the next file.
     await new Promise((resolve) => setImmediate(resolve));
   }
   progress.done();
+  workspace.scanned = true;
   summary.milliseconds = Math.round(performance.now() - started);
   workspace.log.info(`workspace scan: ${summary.files} files, ${summary.findings} findings in ${summary.milliseconds} ms${summary.cancelled ? ' (cancelled)' : ''}`);
   for (const s of summary.skipped) workspace.log.info(`skipped ${s}`);
   return summary;
+}
+
+/** Analyses one closed file from disk and publishes its diagnostics; open files are left to their live state. */
+async function scanFile(workspace: Workspace, engine: Engine, file: string): Promise<{ findings?: number; skipped?: string }> {
+  const uri = pathToFileURL(file).toString();
+  if (workspace.isOpen(uri)) return {};
+  const settings = await workspace.settingsFor(uri);
+  if (!settings.editor.enable) return {};
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (e) {
+    return { skipped: `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  const analysis = engine.analyzeFile(content, documentKind(file) ?? 'python', settings.rules, DEFAULT_MAX_FILE_SIZE);
+  const diagnostics = analysis.notebook ? notebookDiagnostics(analysis.findings) : fileDiagnostics(analysis.text, uri, analysis.findings);
+  workspace.publishScanned(uri, diagnostics);
+  return { findings: diagnostics.length, skipped: analysis.skipped && `${file}: ${analysis.skipped}` };
+}
+
+/** Files changed on disk after a scan: re-analysed (or cleared, when deleted) so the backlog stays current. */
+export function rescanChangedFiles(workspace: Workspace): (changes: FileEvent[]) => void {
+  return (changes) => {
+    if (!workspace.scanned || !workspace.parser) return;
+    const engine = Engine.withParser(workspace.python);
+    for (const c of changes) {
+      if (!c.uri.startsWith('file:') || !documentKind(c.uri)) continue;
+      if (c.type === FileChangeType.Deleted) workspace.publishScanned(c.uri, []);
+      else void scanFile(workspace, engine, fileURLToPath(c.uri));
+    }
+  };
 }
 
 function fileDiagnostics(text: string, uri: string, findings: Finding[]): Diagnostic[] {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, DidChangeWatchedFilesNotification, ExecuteCommandRequest, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/lspClient';
 
@@ -40,6 +40,25 @@ describe('the workspace scan', () => {
     const smelly = pathToFileURL(join(dir, 'pkg0', 'module_0.py')).toString();
     expect((await client.diagnosticsFor(smelly)).map((d) => [d.code, d.range.start.line])).toEqual([['MLD207', 3]]);
     expect(client.published.has(pathToFileURL(join(dir, 'build', 'generated.py')).toString())).toBe(false);
+  });
+
+  it('starts by itself, and re-analyses a file changed on disk', async () => {
+    client = await TestClient.start({ rootUri: pathToFileURL(dir).toString(), settings: { ...TestClient.defaultSettings, workspaceScan: true } });
+    const file = join(dir, 'pkg1', 'module_1.py');
+    const uri = pathToFileURL(file).toString();
+    expect(await client.diagnosticsFor(uri)).toEqual([]);
+    await client.waitFor(() => (client!.published.size >= FILES ? true : undefined), 'every file published');
+    writeFileSync(file, 'import pandas as pd\n\ndf = pd.read_csv("x.csv")\nX = df.values\n');
+    client.published.delete(uri);
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Changed }] });
+    expect((await client.diagnosticsFor(uri)).map((d) => d.code)).toEqual(['MLD207']);
+  });
+
+  it('does not start by itself when the setting is off', async () => {
+    client = await TestClient.start({ rootUri: pathToFileURL(dir).toString(), settings: { ...TestClient.defaultSettings, workspaceScan: false } });
+    await client.open('file:///elsewhere/x.py', 'import pandas as pd\ndf = pd.read_csv("x")\nX = df.values\n');
+    await client.diagnosticsFor('file:///elsewhere/x.py');
+    expect([...client.published.keys()]).toEqual(['file:///elsewhere/x.py']);
   });
 
   it('stops when cancelled', async () => {

@@ -74,7 +74,13 @@ export class TestClient {
       client.notify();
       return null;
     });
-    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => client.settings));
+    connection.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((item) => {
+        if (item.section === 'mldebt') return client.settings;
+        if (item.section?.startsWith('mldebt.')) return client.settings[item.section.slice('mldebt.'.length)] ?? null;
+        return null;
+      }),
+    );
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
     connection.onRequest(DiagnosticRefreshRequest.type, () => {

@@ -55,7 +55,7 @@ export function parseLedger(text: string, source = LEDGER_PATH): Ledger {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new LedgerError(`${source} is not valid JSON (${(e as Error).message}); fix or remove it — it will not be overwritten`);
+    throw new LedgerError(`${source} is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')}); fix or remove it — it will not be overwritten`);
   }
   const data = raw as { version?: unknown; items?: unknown };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new LedgerError(`${source}: expected an object with "version" and "items"`);
@@ -123,7 +123,8 @@ const STATUS_RANK: Record<ItemStatus, number> = { open: 0, accepted: 1, resolved
 /**
  * Three-way merge by item identity, for git's merge driver: an item added or changed on one side is
  * kept; one removed on a side where the other did not change it is removed; changed on both sides,
- * the fields each side changed are combined, and the further status wins. No item is lost.
+ * the fields each side changed are combined (a status both changed: the further one; a note both
+ * changed: both notes). No item is lost.
  */
 export function mergeLedgers(base: Ledger, ours: Ledger, theirs: Ledger): Ledger {
   const index = (l: Ledger) => new Map(l.items.map((i) => [itemKey(i), i]));
@@ -151,7 +152,7 @@ function combine(base: LedgerItem | undefined, ours: LedgerItem, theirs: LedgerI
     if (ours[key] === theirs[key]) continue;
     const theirsChanged = !base || base[key] !== theirs[key];
     const oursChanged = !base || base[key] !== ours[key];
-    if (key === 'status') out.status = STATUS_RANK[theirs.status] > STATUS_RANK[ours.status] ? theirs.status : ours.status;
+    if (key === 'status' && theirsChanged && oursChanged) out.status = STATUS_RANK[theirs.status] > STATUS_RANK[ours.status] ? theirs.status : ours.status;
     else if (key === 'note' && theirsChanged && oursChanged) out.note = `${ours.note}\n${theirs.note}`.trim();
     else if (theirsChanged && !oursChanged) (out as Record<string, string>)[key] = theirs[key];
   }

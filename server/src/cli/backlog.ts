@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { itemKey, LedgerError, mergeLedgers, parseLedger, readLedger, renderLedger } from '../backlog/ledger';
+import { emptyLedger, itemKey, LedgerError, mergeLedgers, parseLedger, readLedger, renderLedger } from '../backlog/ledger';
 import { reportCsv, reportItems, reportJson, reportMarkdown } from '../backlog/report';
 import { activeRules, findProjectConfig } from '../engine/config';
 import type { Engine } from '../engine/engine';
@@ -35,7 +35,11 @@ export function exportBacklog(engine: Engine, rules: readonly AnyRule[], ledgerP
  */
 export function mergeBacklogFiles(base: string, ours: string, theirs: string, warn: (s: string) => void): number {
   try {
-    const read = (p: string) => parseLedger(readFileSync(p, 'utf8'), p);
+    // git passes an empty file as the base when both branches created the ledger.
+    const read = (p: string) => {
+      const text = readFileSync(p, 'utf8');
+      return text.trim() === '' ? emptyLedger() : parseLedger(text, p);
+    };
     const merged = mergeLedgers(read(base), read(ours), read(theirs));
     writeFileSync(resolve(ours), renderLedger(merged));
     return 0;

@@ -10,7 +10,7 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mldebt`;
 export const NOTEBOOK_FIX_ALL_KIND = `notebook.${CodeActionKind.SourceFixAll}.mldebt`;
 
 /** `initialize`: loads the parser, learns what the client supports, declares what the server does. */
-export function registerInitialize(connection: Connection, workspace: Workspace): void {
+export function registerInitialize(connection: Connection, workspace: Workspace, initialized: () => void): void {
   let dynamicConfiguration = false;
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     const caps = params.capabilities;
@@ -38,6 +38,7 @@ export function registerInitialize(connection: Connection, workspace: Workspace)
   });
   connection.onInitialized(() => {
     void workspace.readLogLevel();
+    initialized();
     if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mldebt' });
   });
 }
