@@ -124,6 +124,13 @@ describe('fingerprints', () => {
     expect(await prints('"""Docs."""\nimport os\n\n' + body.replace('"a"', '"b.csv"'))).toEqual(before);
   });
 
+  it('survive renaming a variable elsewhere and moving a function', async () => {
+    const before = await prints(body);
+    expect(await prints(body.replace(/\ndef load\(\):\n    return df.values\n/, '\n') + '\n\ndef load():\n    return df.values\n')).toEqual([before[1], before[0]]);
+    const renamed = 'import pandas as pd\ndf = pd.read_csv("a")\nunused = 1\nrenamed_elsewhere = unused\n\ndef load():\n    return df.values\n\nx = df.values\n';
+    expect(await prints(renamed)).toEqual(before);
+  });
+
   it('tell identical findings in one scope apart, and change with the scope', async () => {
     const twice = await prints(body + 'y = df.values\n');
     expect(new Set(twice).size).toBe(3);

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ADD_TO_BACKLOG_COMMAND, BACKLOG_ADD, BACKLOG_UPDATE, type BacklogAddParams, type BacklogResult, type BacklogUpdateParams, type Interest } from '../../../server/src/protocol';
-import { SEVERITY_TITLES, type Finding } from './model';
+import { SEVERITY_TITLES, type Finding, type SeverityValue } from './grouping';
 import { FindingNode, GoneNode, type BacklogTreeProvider } from './provider';
 import { summaryMarkdown } from './summary';
 
@@ -13,7 +13,7 @@ export function registerBacklogCommands(client: LanguageClient, provider: Backlo
   const update = async (params: BacklogUpdateParams): Promise<void> => report(await client.sendRequest<BacklogResult>(BACKLOG_UPDATE, params));
   const itemOf = (node: unknown): { folder: string; file: string; fingerprint: string; note: string } | undefined => {
     if (node instanceof FindingNode && node.finding.item && node.finding.folder) {
-      return { folder: node.finding.folder.uri.toString(), file: node.finding.item.file, fingerprint: node.finding.item.fingerprint, note: node.finding.item.note };
+      return { folder: node.finding.folder, file: node.finding.item.file, fingerprint: node.finding.item.fingerprint, note: node.finding.item.note };
     }
     if (node instanceof GoneNode) return { folder: node.gone.folder, file: node.gone.item.file, fingerprint: node.gone.item.fingerprint, note: node.gone.item.note };
     return undefined;
@@ -70,20 +70,22 @@ function report(result: BacklogResult): void {
 }
 
 function targetOf(f: Finding): AddTarget {
-  return { uri: f.uri.toString(), line: f.range.start.line, character: f.range.start.character, endLine: f.range.end.line, endCharacter: f.range.end.character, fingerprint: f.fingerprint, rule: f.rule };
+  return { uri: f.uri, line: f.range.start.line, character: f.range.start.character, endLine: f.range.end.line, endCharacter: f.range.end.character, fingerprint: f.fingerprint, rule: f.rule };
 }
 
 /** Opens a finding at its range; a notebook cell's finding opens the notebook at that cell. */
 async function openFinding(f: Finding): Promise<void> {
-  if (f.uri.scheme === 'vscode-notebook-cell') {
-    const notebook = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === f.uri.toString()));
+  const uri = vscode.Uri.parse(f.uri);
+  const selection = new vscode.Range(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character);
+  if (uri.scheme === 'vscode-notebook-cell') {
+    const notebook = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document.uri.toString() === f.uri));
     if (notebook) {
-      const index = notebook.getCells().findIndex((c) => c.document.uri.toString() === f.uri.toString());
+      const index = notebook.getCells().findIndex((c) => c.document.uri.toString() === f.uri);
       const editor = await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(index, index + 1)] });
       editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
     }
   }
-  await vscode.window.showTextDocument(f.uri, { selection: f.range, preview: true });
+  await vscode.window.showTextDocument(uri, { selection, preview: true });
 }
 
 async function chooseFilter(provider: BacklogTreeProvider): Promise<void> {
@@ -97,7 +99,7 @@ async function chooseFilter(provider: BacklogTreeProvider): Promise<void> {
     if (rule) provider.setFilter({ ...provider.filter, rule: rule.split(' ')[1] });
   } else if (kind === 'Severity…') {
     const pick = await vscode.window.showQuickPick(
-      Object.entries(SEVERITY_TITLES).map(([value, label]) => ({ label, value: Number(value) as vscode.DiagnosticSeverity })),
+      Object.entries(SEVERITY_TITLES).map(([value, label]) => ({ label, value: Number(value) as SeverityValue })),
       { title: 'Show findings of the severity' },
     );
     if (pick) provider.setFilter({ ...provider.filter, severity: pick.value });

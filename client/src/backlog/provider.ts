@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FolderBacklog } from '../../../server/src/protocol';
-import { buildSnapshot, collectFindings, type BacklogSnapshot, type Filter, type Finding, type GoneItem, type Group, type Grouping } from './model';
+import { buildSnapshot, type BacklogSnapshot, type Filter, type Finding, type GoneItem, type Group, type Grouping } from './grouping';
+import { collectFindings } from './model';
 
 export type BacklogNode = GroupNode | FindingNode | GoneNode;
 

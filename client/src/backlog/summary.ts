@@ -1,4 +1,4 @@
-import { CATEGORY_TITLES, SEVERITY_TITLES, type BacklogSnapshot } from './model';
+import { CATEGORY_TITLES, SEVERITY_TITLES, type BacklogSnapshot } from './grouping';
 
 /** The workspace's debt at a glance: counts by category and rule, the top files, the ledger. */
 export function summaryMarkdown(s: BacklogSnapshot): string {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BACKLOG_CHANGED, BACKLOG_LIST, type FolderBacklog } from '../../../server/src/protocol';
 import { registerBacklogCommands } from './commands';
-import type { BacklogSnapshot } from './model';
+import type { BacklogSnapshot } from './grouping';
 import { BacklogTreeProvider } from './provider';
 
 export interface BacklogApi {
