@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PythonDocument } from '../../server/src/engine/documents';
 import { analyze, type ActiveRule } from '../../server/src/engine/analyzer';
 import { activeRules } from '../../server/src/engine/config';
 import { applyFixes } from '../../server/src/engine/fixes';
@@ -24,13 +27,7 @@ function probeRule(listeners: (seen: string[]) => Record<string, ((n: Node) => v
 const ALL_ACTIVE = activeRules(RULES, { select: ['meta', 'dataframe-values'] });
 
 async function run(text: string, rules: ActiveRule[]) {
-  const engine = await loadEngine();
-  const tree = engine.parser.parse(text);
-  try {
-    return analyze({ text, tree }, rules);
-  } finally {
-    tree.delete();
-  }
+  return analyze({ text, tree: (await loadEngine()).copy(text) }, rules);
 }
 
 describe('the walk', () => {
@@ -176,6 +173,45 @@ describe('incremental parsing', () => {
   });
 });
 
+describe('the live document', () => {
+  const everyRule = activeRules(RULES, {});
+  const example = ['train_model.py', 'features.py', 'train_net.py'].map((f) => readFileSync(join(__dirname, '..', '..', 'examples', f), 'utf8')).join('\n');
+
+  it('finds after every edit what a fresh analysis finds, re-using the untouched statements', async () => {
+    const engine = await loadEngine();
+    let text = example;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    doc.analyze(everyRule);
+    let seed = 11;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const snippets = ['x', '\n', '(', ')', '', '"', 'df.values', '  ', '#', 'import torch\n'];
+    for (let i = 0; i < 60; i++) {
+      // Sometimes two edits before one analysis, as when typing fast.
+      for (let k = 0; k <= rand(2); k++) {
+        const lines = text.split('\n');
+        const line = rand(lines.length);
+        const column = rand(lines[line].length + 1);
+        const endColumn = Math.min(lines[line].length, column + rand(3));
+        const insert = snippets[rand(snippets.length)];
+        doc.update([{ range: { start: { line, column }, end: { line, column: endColumn } }, text: insert }], doc.version + 1);
+        lines[line] = lines[line].slice(0, column) + insert + lines[line].slice(endColumn);
+        text = lines.join('\n');
+      }
+      expect(doc.source).toBe(text);
+      const live = doc.analyze(everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      const fresh = engine.analyzeSource(text, everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      expect(live).toEqual(fresh);
+    }
+  });
+
+  it('copies the tree as tree-sitter has it', async () => {
+    const engine = await loadEngine();
+    const tree = engine.parser.parse(example);
+    expect(engine.copy(example).rootNode.toString()).toBe(tree.rootNode.toString());
+    tree.delete();
+  });
+});
+
 describe('fixes', () => {
   it('applies non-overlapping fixes, merges identical edits and defers conflicting ones', () => {
     const seed = { start: 0, end: 0, newText: 'SEED = 42\n' };
@@ -198,11 +234,9 @@ describe('fixes', () => {
       ['f(\n    a,\n    b,\n)', 'f(\n    a,\n    b,\n    k=1,\n)'],
     ];
     for (const [before, after] of cases) {
-      const tree = engine.parser.parse(before);
-      const call = tree.rootNode.descendantsOfType('call')[0]!;
+      const call = engine.copy(before).rootNode.descendantsOfType('call')[0]!;
       const edit = appendArgument(call, 'k=1', before)!;
       expect(before.slice(0, edit.start) + edit.newText + before.slice(edit.end)).toBe(after);
-      tree.delete();
     }
   });
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import { Query, type Language, type Node, type Tree } from './parser';
+import type { SyntaxTree } from './mirror';
+import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { SemanticModel } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
@@ -17,7 +18,8 @@ export interface ActiveRule {
 
 export interface AnalysisInput {
   text: string;
-  tree: Tree;
+  /** The JavaScript copy of the parsed module. */
+  tree: SyntaxTree;
   /** For a notebook: where each code cell sits in `text`, and the notebook itself. */
   cells?: CellMap;
   notebook?: Notebook;
@@ -94,7 +96,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   }
   for (const t of SEMANTIC_EXIT) table.onExit(t, (n) => semantic.exit(n));
 
-  const syntaxErrors = dispatch(tree, table);
+  const syntaxErrors = dispatch(tree.rootNode, table);
   for (const exit of moduleExits) exit();
 
   const lines = new LineIndex(text);
@@ -124,10 +126,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   return { findings: kept, ruleErrors };
 }
 
-/**
- * Listeners by node type. The types listened to become one tree-sitter query, so the tree is
- * traversed once inside WebAssembly and only the nodes some listener wants cross into JavaScript.
- */
+/** Listeners by node type. */
 class DispatchTable {
   readonly enter = new Map<string, Listener[]>();
   readonly exit = new Map<string, Listener[]>();
@@ -148,24 +147,8 @@ class DispatchTable {
     if (list) list.push(fn);
     else map.set(type, [fn]);
   }
-
-  /** One pattern per listened type, captured under the type's own name (no type lookup per node). */
-  query(): Query {
-    const types = [...new Set([...this.enter.keys(), ...this.exit.keys(), 'ERROR'])].sort();
-    const key = types.join(' ');
-    let cache = queryCache.get(this.language);
-    if (!cache) queryCache.set(this.language, (cache = new Map()));
-    let query = cache.get(key);
-    if (!query) {
-      query = new Query(this.language, `[${types.map((t) => `(${t}) @${t}`).join(' ')}]`);
-      cache.set(key, query);
-    }
-    return query;
-  }
 }
 
-const queryCache = new WeakMap<Language, Map<string, Query>>();
-const missingQueries = new WeakMap<Language, Query>();
 const typeNames = new WeakMap<Language, Set<string>>();
 
 function isNodeType(language: Language, type: string): boolean {
@@ -182,42 +165,32 @@ function isNodeType(language: Language, type: string): boolean {
 }
 
 /**
- * Hands every listened node to its listeners in document order, and runs exit listeners once the
- * captures move past a node's end. Nodes inside a syntax error are not dispatched. Returns the
+ * The one walk, over the JavaScript copy of the tree: every named node goes to the listeners of its
+ * type, exit listeners run after its children. Syntax errors are not walked into. Returns the
  * outermost ERROR and MISSING nodes.
  */
-function dispatch(tree: Tree, table: DispatchTable): Node[] {
+function dispatch(root: Node, table: DispatchTable): Node[] {
   const errors: Node[] = [];
-  const open: Array<{ node: Node; end: number; listeners: Listener[] }> = [];
-  const closeUntil = (offset: number): void => {
-    while (open.length > 0 && open[open.length - 1].end <= offset) {
-      const { node, listeners } = open.pop()!;
-      for (const fn of listeners) fn(node);
+  const { enter, exit } = table;
+  const visit = (node: Node): void => {
+    for (const child of node.children) {
+      if (child.isMissing || child.type === 'ERROR') {
+        errors.push(child);
+        continue;
+      }
+      if (!child.isNamed) continue;
+      const onEnter = enter.get(child.type);
+      if (onEnter) for (const fn of onEnter) fn(child);
+      if (child.children.length > 0) visit(child);
+      const onExit = exit.get(child.type);
+      if (onExit) for (const fn of onExit) fn(child);
     }
   };
-  let errorEnd = -1;
-  for (const { name, node } of table.query().captures(tree.rootNode)) {
-    const start = node.startIndex;
-    if (start < errorEnd) continue;
-    if (name === 'ERROR') {
-      errors.push(node);
-      errorEnd = node.endIndex;
-      continue;
-    }
-    closeUntil(start);
-    const enter = table.enter.get(name);
-    if (enter) for (const fn of enter) fn(node);
-    const exit = table.exit.get(name);
-    if (exit) open.push({ node, end: node.endIndex, listeners: exit });
-  }
-  closeUntil(Number.MAX_SAFE_INTEGER);
-  if (tree.rootNode.hasError) {
-    let missing = missingQueries.get(tree.language);
-    if (!missing) missingQueries.set(tree.language, (missing = new Query(tree.language, '(MISSING) @missing')));
-    const inErrors = (n: Node): boolean => errors.some((e) => n.startIndex >= e.startIndex && n.startIndex < e.endIndex);
-    for (const { node } of missing.captures(tree.rootNode)) if (!inErrors(node)) errors.push(node);
-    errors.sort((a, b) => a.startIndex - b.startIndex);
-  }
+  const moduleEnter = enter.get(root.type);
+  if (moduleEnter) for (const fn of moduleEnter) fn(root);
+  visit(root);
+  const moduleExit = exit.get(root.type);
+  if (moduleExit) for (const fn of moduleExit) fn(root);
   return errors;
 }
 
@@ -292,7 +265,7 @@ class FindingBuilder {
     private readonly text: string,
     private readonly lines: LineIndex,
     private readonly cells: CellMap | undefined,
-    private readonly tree: Tree,
+    private readonly tree: SyntaxTree,
   ) {}
 
   build(active: ActiveRule, report: Report): Finding {

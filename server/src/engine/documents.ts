@@ -1,6 +1,7 @@
 import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinCells, type CellMap, type Notebook, type NotebookCell } from './notebook';
+import { SyntaxTree } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 import type { Position, Range } from './types';
 
@@ -41,9 +42,16 @@ function offsetAt(text: string, p: Position): number {
   return Math.min(at + p.column, nl === -1 ? text.length : nl);
 }
 
-/** One analysable module with a live tree: a Python file, or a notebook's code cells joined. */
+/**
+ * One analysable module with a live tree: a Python file, or a notebook's code cells joined. The
+ * tree-sitter tree is re-parsed incrementally, and its JavaScript copy re-uses every top-level
+ * statement the edit did not touch.
+ */
 abstract class LiveModule {
   protected tree: Tree | undefined;
+  private copy: SyntaxTree | undefined;
+  private pendingEdit: { start: number; oldEnd: number; newEnd: number } | undefined;
+  private previousCopy: SyntaxTree | undefined;
   protected text = '';
 
   constructor(protected readonly parser: PythonParser) {}
@@ -58,27 +66,64 @@ abstract class LiveModule {
       // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
       this.tree?.delete();
       this.tree = undefined;
+      this.copy = undefined;
     } else if (this.tree && next !== this.text) {
       const edit = changedSpan(this.text, next);
       applyEdit(this.tree, this.text, edit.start, edit.oldEnd, next.slice(edit.start, edit.newEnd));
       const tree = this.parser.parse(next, this.tree);
       this.tree.delete();
       this.tree = tree;
+      // The copy is brought up to date when the next analysis needs it; edits in between add up.
+      if (this.copy) {
+        this.previousCopy = this.copy;
+        this.pendingEdit = edit;
+      } else if (this.pendingEdit) {
+        this.pendingEdit = mergeSpans(this.pendingEdit, edit);
+      }
+      this.copy = undefined;
     } else if (!this.tree) {
       this.tree = this.parser.parse(next);
+      this.copy = undefined;
+      this.previousCopy = undefined;
+      this.pendingEdit = undefined;
     }
     this.text = next;
   }
 
-  protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
+  protected syntax(): SyntaxTree {
     if (!this.tree) this.tree = this.parser.parse(this.text);
-    return analyze({ text: this.text, tree: this.tree, cells, notebook }, rules);
+    if (!this.copy) {
+      this.copy = SyntaxTree.update(this.tree, this.text, this.previousCopy, this.pendingEdit);
+      this.previousCopy = undefined;
+      this.pendingEdit = undefined;
+    }
+    return this.copy;
+  }
+
+  protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
+    return analyze({ text: this.text, tree: this.syntax(), cells, notebook }, rules);
   }
 
   dispose(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.copy = undefined;
+    this.previousCopy = undefined;
   }
+}
+
+/**
+ * Two successive edits as one, in the coordinates of the text before the first and after the
+ * second: the union of what they touched.
+ */
+function mergeSpans(first: { start: number; oldEnd: number; newEnd: number }, second: { start: number; oldEnd: number; newEnd: number }): { start: number; oldEnd: number; newEnd: number } {
+  const start = Math.min(first.start, second.start);
+  // Where the second edit's old end lies in the original text, and the first's new end in the final one.
+  const firstDelta = first.newEnd - first.oldEnd;
+  const secondDelta = second.newEnd - second.oldEnd;
+  const oldEnd = Math.max(first.oldEnd, second.oldEnd - firstDelta);
+  const newEnd = Math.max(first.newEnd + secondDelta, second.newEnd);
+  return { start, oldEnd, newEnd };
 }
 
 export class PythonDocument extends LiveModule {

@@ -2,6 +2,7 @@ import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { unreadableFile } from './metaRules';
 import { applyFixes } from './fixes';
 import { cellSourcesAfterEdits, notebookModule, NotebookFormatError, readNotebook, writeCellSources, type Notebook, type NotebookModule } from './notebook';
+import { SyntaxTree } from './mirror';
 import { PythonParser, type WasmPaths } from './parser';
 import type { Finding, Fix } from './types';
 
@@ -59,18 +60,18 @@ export class Engine {
 
   analyzeNotebook(notebook: Notebook, rules: readonly ActiveRule[]): FileAnalysis {
     const module = notebookModule(notebook);
-    const tree = this.parser.parse(module.text);
-    try {
-      return { kind: 'notebook', text: module.text, notebook, module, ...analyze({ text: module.text, tree, cells: module.cells, notebook }, rules) };
-    } finally {
-      tree.delete();
-    }
+    return { kind: 'notebook', text: module.text, notebook, module, ...analyze({ text: module.text, tree: this.copy(module.text), cells: module.cells, notebook }, rules) };
   }
 
   analyzeSource(text: string, rules: readonly ActiveRule[]): AnalysisResult {
+    return analyze({ text, tree: this.copy(text) }, rules);
+  }
+
+  /** Parses and copies the tree into JavaScript, freeing tree-sitter's copy at once. */
+  copy(text: string): SyntaxTree {
     const tree = this.parser.parse(text);
     try {
-      return analyze({ text, tree }, rules);
+      return SyntaxTree.copy(tree, text);
     } finally {
       tree.delete();
     }

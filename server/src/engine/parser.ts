@@ -1,8 +1,8 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 
-export { Query } from 'web-tree-sitter';
 
-export type { Language, Node, Tree } from 'web-tree-sitter';
+export type { Language, Tree } from 'web-tree-sitter';
+export type { Node } from './mirror';
 
 export interface WasmPaths {
   /** web-tree-sitter's own runtime, `web-tree-sitter.wasm`. */
