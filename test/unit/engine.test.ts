@@ -173,6 +173,17 @@ describe('incremental parsing', () => {
   });
 });
 
+/** Every node's type, range, flags and field, in order: two copies of one tree have the same shape. */
+function shape(root: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node, field: string | null | undefined): void => {
+    out.push(`${n.type}:${n.startIndex}-${n.endIndex}:${n.isNamed ? 'n' : ''}${n.isMissing ? 'm' : ''}${n.hasError ? 'e' : ''}:${field ?? ''}`);
+    n.children.forEach((c, i) => visit(c, n.fields?.[i]));
+  };
+  visit(root, null);
+  return out;
+}
+
 describe('the live document', () => {
   const everyRule = activeRules(RULES, {});
   const example = ['train_model.py', 'features.py', 'train_net.py'].map((f) => readFileSync(join(__dirname, '..', '..', 'examples', f), 'utf8')).join('\n');
@@ -184,8 +195,8 @@ describe('the live document', () => {
     doc.analyze(everyRule);
     let seed = 11;
     const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
-    const snippets = ['x', '\n', '(', ')', '', '"', 'df.values', '  ', '#', 'import torch\n'];
-    for (let i = 0; i < 60; i++) {
+    const snippets = ['x', '\n', '(', ')', '', '"', 'df.values', '  ', '    ', '#', 'import torch\n', '\n    ', 'def g():\n    ', '\"\"\"', ':', 'if x:\n', '\n\n', '\\'];
+    for (let i = 0; i < 200; i++) {
       // Sometimes two edits before one analysis, as when typing fast.
       for (let k = 0; k <= rand(2); k++) {
         const lines = text.split('\n');
@@ -201,6 +212,7 @@ describe('the live document', () => {
       const live = doc.analyze(everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       const fresh = engine.analyzeSource(text, everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(live).toEqual(fresh);
+      expect(shape(doc.syntax().rootNode)).toEqual(shape(engine.copy(text).rootNode));
     }
   });
 

@@ -90,7 +90,8 @@ abstract class LiveModule {
     this.text = next;
   }
 
-  protected syntax(): SyntaxTree {
+  /** The JavaScript copy of the current tree (brought up to date if an edit is pending). */
+  syntax(): SyntaxTree {
     if (!this.tree) this.tree = this.parser.parse(this.text);
     if (!this.copy) {
       this.copy = SyntaxTree.update(this.tree, this.text, this.previousCopy, this.pendingEdit);

@@ -11,10 +11,16 @@ import { LineIndex } from './lineIndex';
 
 const ERROR_TYPE_ID = 0xffff;
 
-/** A top-level statement's subtree and where it starts in the current text. */
+/**
+ * A statement's subtree (top-level, or in a suite) and where it starts in the current text. Node
+ * offsets are kept relative to it, so a kept statement moves by changing one number per statement.
+ */
 interface Block {
   base: number;
   tree: SyntaxTree;
+  /** The statements nested in this one, which have blocks of their own. */
+  nested: Block[];
+  top?: SyntaxNode;
 }
 
 let nextId = 1;
@@ -169,7 +175,7 @@ export class SyntaxTree {
     /** The grammar, for checking the node types rules listen to. */
     readonly language: Language,
   ) {
-    this.rootNode = new SyntaxNode(rootType, true, false, 0, text.length, { base: 0, tree: this });
+    this.rootNode = new SyntaxNode(rootType, true, false, 0, text.length, { base: 0, tree: this, nested: [] });
   }
 
   get lines(): LineIndex {
@@ -182,49 +188,113 @@ export class SyntaxTree {
   }
 
   /**
-   * Copies `tree`, re-using the top-level statements of `previous` that lie wholly outside the
-   * edited span (`start` to `oldEnd` in the previous text, `start` to `newEnd` in this one).
+   * Copies `tree`, re-using every statement of `previous` (at any depth) that lies wholly outside the
+   * edited span (`start` to `oldEnd` in the previous text, `start` to `newEnd` in this one) and, when
+   * after it, on a later line: such a statement has the same text in the same place, so the same tree.
    */
   static update(tree: Tree, text: string, previous?: SyntaxTree, edit?: { start: number; oldEnd: number; newEnd: number }): SyntaxTree {
-    const names = typeNames(tree.language);
-    const fields = fieldNames(tree.language);
     const out = new SyntaxTree(text, 'module', tree.language);
-    const root = out.rootNode;
-    const reusable = new Map<string, SyntaxNode>();
-    if (previous && edit) {
-      for (const top of previous.rootNode.children) {
-        if (top.endIndex < edit.start || top.startIndex > edit.oldEnd) reusable.set(`${top.type}:${top.startIndex}:${top.endIndex}`, top);
-      }
-    }
-    const delta = edit ? edit.newEnd - edit.oldEnd : 0;
+    const copier = new Copier(tree, out, previous && edit ? keptStatements(previous, edit) : undefined, edit);
     const cursor = tree.walk();
     try {
-      root.hasError = tree.rootNode.hasError;
-      if (!cursor.gotoFirstChild()) return out;
-      do {
-        const start = cursor.startIndex;
-        const end = cursor.endIndex;
-        const type = names[cursor.nodeTypeId] ?? cursor.nodeType;
-        const field = fields[cursor.currentFieldId] ?? null;
-        const oldStart = edit && start > edit.newEnd ? start - delta : start;
-        const oldEnd = edit && start > edit.newEnd ? end - delta : end;
-        const kept = edit && (end < edit.start || start > edit.newEnd) ? reusable.get(`${type}:${oldStart}:${oldEnd}`) : undefined;
-        let top: SyntaxNode;
-        if (kept) {
-          kept.block.base = start;
-          kept.block.tree = out;
-          kept.parent = root;
-          top = kept;
-        } else {
-          top = copyBlock(cursor, out, start, names, fields);
-          top.parent = root;
-        }
-        addChild(root, top, field);
-      } while (cursor.gotoNextSibling());
+      copier.children(cursor, out.rootNode, out.rootNode.block, tree.rootNode.hasError);
     } finally {
       cursor.delete();
     }
+    out.rootNode.hasError = out.rootNode.children.some((c) => c.hasError);
     return out;
+  }
+}
+
+/** Statements of the previous copy that an edit did not touch, by type and old range. */
+function keptStatements(previous: SyntaxTree, edit: { start: number; oldEnd: number }): Map<string, SyntaxNode> {
+  const kept = new Map<string, SyntaxNode>();
+  const visit = (block: Block): void => {
+    for (const inner of block.nested) {
+      const top = inner.top!;
+      if (top.endIndex < edit.start || top.startIndex > edit.oldEnd) kept.set(`${top.type}:${top.startIndex}:${top.endIndex}`, top);
+      else visit(inner);
+    }
+  };
+  visit(previous.rootNode.block);
+  return kept;
+}
+
+/** Moves a kept statement (and the statements nested in it) into the new tree. */
+function rebase(block: Block, delta: number, tree: SyntaxTree): void {
+  block.base += delta;
+  block.tree = tree;
+  for (const inner of block.nested) rebase(inner, delta, tree);
+}
+
+class Copier {
+  private readonly names: string[];
+  private readonly named: boolean[];
+  private readonly fields: Array<string | null>;
+  private readonly delta: number;
+
+  constructor(
+    tree: Tree,
+    private readonly out: SyntaxTree,
+    private readonly kept: Map<string, SyntaxNode> | undefined,
+    private readonly edit: { start: number; oldEnd: number; newEnd: number } | undefined,
+  ) {
+    const tables = languageTables(tree.language);
+    this.names = tables.names;
+    this.named = tables.named;
+    this.fields = tables.fields;
+    this.delta = edit ? edit.newEnd - edit.oldEnd : 0;
+  }
+
+  /** Copies the children of the node at the cursor into `parent`; leaves the cursor where it was. */
+  children(cursor: ReturnType<Tree['walk']>, parent: SyntaxNode, block: Block, withErrors: boolean): void {
+    if (!cursor.gotoFirstChild()) return;
+    const statements = parent.type === 'module' || parent.type === 'block';
+    do {
+      const typeId = cursor.nodeTypeId;
+      const type = typeId === ERROR_TYPE_ID ? 'ERROR' : (this.names[typeId] ?? cursor.nodeType);
+      const isNamed = typeId === ERROR_TYPE_ID || (this.named[typeId] ?? cursor.nodeIsNamed);
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const field = this.fields[cursor.currentFieldId] ?? null;
+      if (statements && isNamed) {
+        const reused = this.reusable(type, start, end);
+        if (reused) {
+          rebase(reused.block, start - reused.startIndex, this.out);
+          reused.parent = parent;
+          addChild(parent, reused, field);
+          block.nested.push(reused.block);
+          continue;
+        }
+      }
+      let own = block;
+      let errors = withErrors;
+      if (statements && isNamed) {
+        own = { base: start, tree: this.out, nested: [] };
+        block.nested.push(own);
+        // Only a statement that holds an error needs its nodes asked whether they are missing.
+        if (withErrors) errors = cursor.currentNode.hasError;
+      }
+      const node = new SyntaxNode(type, isNamed, errors && cursor.nodeIsMissing, start - own.base, end - own.base, own);
+      if (own !== block) own.top = node;
+      node.parent = parent;
+      addChild(parent, node, field);
+      this.children(cursor, node, own, errors);
+      node.hasError = type === 'ERROR' || node.isMissing || node.children.some((c) => c.hasError);
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  }
+
+  /** The previous copy of a statement at this place, if the edit cannot have changed it. */
+  private reusable(type: string, start: number, end: number): SyntaxNode | undefined {
+    const { kept, edit } = this;
+    if (!kept || !edit) return undefined;
+    if (end < edit.start) return kept.get(`${type}:${start}:${end}`);
+    // After the edit, and on a later line: its indentation is its own.
+    if (start > edit.newEnd && this.out.text.lastIndexOf('\n', start - 1) >= edit.newEnd) {
+      return kept.get(`${type}:${start - this.delta}:${end - this.delta}`);
+    }
+    return undefined;
   }
 }
 
@@ -234,72 +304,27 @@ function addChild(parent: SyntaxNode, child: SyntaxNode, field: string | null): 
   parent.fields?.push(field);
 }
 
-/** Copies the subtree at the cursor (a top-level statement) into a new block. */
-function copyBlock(cursor: ReturnType<Tree['walk']>, tree: SyntaxTree, base: number, names: string[], fields: Array<string | null>): SyntaxNode {
-  const block: Block = { base, tree };
-  const withErrors = cursor.currentNode.hasError;
-  const make = (): SyntaxNode => {
-    const typeId = cursor.nodeTypeId;
-    const node = new SyntaxNode(
-      typeId === ERROR_TYPE_ID ? 'ERROR' : (names[typeId] ?? cursor.nodeType),
-      cursor.nodeIsNamed,
-      withErrors && cursor.nodeIsMissing,
-      cursor.startIndex - base,
-      cursor.endIndex - base,
-      block,
-    );
-    if (withErrors && (node.isError || node.isMissing)) node.hasError = true;
-    return node;
-  };
-  const top = make();
-  top.hasError = withErrors;
-  const stack: SyntaxNode[] = [top];
-  if (cursor.gotoFirstChild()) {
-    for (;;) {
-      const node = make();
-      const parent = stack[stack.length - 1];
-      node.parent = parent;
-      addChild(parent, node, fields[cursor.currentFieldId] ?? null);
-      if (cursor.gotoFirstChild()) {
-        stack.push(node);
-        continue;
-      }
-      let done = false;
-      while (!cursor.gotoNextSibling()) {
-        cursor.gotoParent();
-        const closed = stack.pop()!;
-        if (closed.hasError && closed.parent) closed.parent.hasError = true;
-        if (stack.length === 0) {
-          done = true;
-          break;
-        }
-      }
-      if (done) break;
+interface LanguageTables {
+  names: string[];
+  named: boolean[];
+  fields: Array<string | null>;
+}
+
+const tableCache = new WeakMap<Language, LanguageTables>();
+
+function languageTables(language: Language): LanguageTables {
+  let tables = tableCache.get(language);
+  if (!tables) {
+    const names: string[] = [];
+    const named: boolean[] = [];
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      names.push(language.nodeTypeForId(id) ?? '');
+      named.push(language.nodeTypeIsNamed(id));
     }
+    const fields: Array<string | null> = [null];
+    for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
+    tables = { names, named, fields };
+    tableCache.set(language, tables);
   }
-  if (top.hasError) tree.rootNode.hasError = true;
-  return top;
-}
-
-const typeNameCache = new WeakMap<Language, string[]>();
-const fieldNameCache = new WeakMap<Language, Array<string | null>>();
-
-function typeNames(language: Language): string[] {
-  let names = typeNameCache.get(language);
-  if (!names) {
-    names = [];
-    for (let id = 0; id < language.nodeTypeCount; id++) names.push(language.nodeTypeForId(id) ?? '');
-    typeNameCache.set(language, names);
-  }
-  return names;
-}
-
-function fieldNames(language: Language): Array<string | null> {
-  let names = fieldNameCache.get(language);
-  if (!names) {
-    names = [null];
-    for (let id = 1; id <= language.fieldCount; id++) names.push(language.fieldNameForId(id));
-    fieldNameCache.set(language, names);
-  }
-  return names;
+  return tables;
 }
