@@ -4,6 +4,7 @@
  * own JSON-RPC library, so the file holds plain names and types).
  */
 
+/** How much the debt costs while it stays: the "interest" a team pays on it. */
 export type Interest = 'low' | 'medium' | 'high';
 export type ItemStatus = 'open' | 'accepted' | 'resolved';
 
@@ -16,6 +17,7 @@ export interface BacklogItem {
   note: string;
   owner: string;
   priority: Interest;
+  /** YYYY-MM-DD. */
   created: string;
   status: ItemStatus;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../engine/atomicWrite';
+import type { BacklogItem, Interest, ItemStatus } from '../protocol';
 
 /**
  * The backlog ledger, `.mldebt/backlog.json`: debt the team has seen and decided about, committed
@@ -10,26 +11,13 @@ import { writeFileAtomic } from '../engine/atomicWrite';
 
 export const LEDGER_PATH = '.mldebt/backlog.json';
 
-/** How much the debt costs while it stays: the "interest" a team pays on it. */
-export type Interest = 'low' | 'medium' | 'high';
-export type ItemStatus = 'open' | 'accepted' | 'resolved';
+export type { Interest, ItemStatus };
 
 export const INTERESTS: readonly Interest[] = ['low', 'medium', 'high'];
 export const STATUSES: readonly ItemStatus[] = ['open', 'accepted', 'resolved'];
 
-export interface LedgerItem {
-  fingerprint: string;
-  rule: string;
-  /** Path relative to the folder holding `.mldebt/`, with forward slashes. */
-  file: string;
-  snippet: string;
-  note: string;
-  owner: string;
-  priority: Interest;
-  /** YYYY-MM-DD. */
-  created: string;
-  status: ItemStatus;
-}
+/** An item as the server and the extension exchange it (see protocol.ts); `file` is relative to the folder holding `.mldebt/`. */
+export type LedgerItem = BacklogItem;
 
 export interface Ledger {
   version: 1;
