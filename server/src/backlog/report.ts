@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { AnyRule } from '../engine/rule';
 import { CATEGORY_TITLES, type Category } from '../engine/types';
 import { itemKey, type LedgerItem } from './ledger';
@@ -63,9 +64,8 @@ const CSV_COLUMNS: ReadonlyArray<keyof ReportItem> = ['category', 'code', 'rule'
 
 /** RFC 4180: every field quoted, quotes doubled, CRLF line ends. */
 export function reportCsv(items: readonly ReportItem[]): string {
-  const quote = (v: unknown) => `"${String(v).replace(/"/g, '""')}"`;
-  const rows = [CSV_COLUMNS.map(quote).join(','), ...groups(items).flatMap(([, list]) => list.map((i) => CSV_COLUMNS.map((c) => quote(i[c])).join(',')))];
-  return rows.join('\r\n') + '\r\n';
+  const rows = groups(items).flatMap(([, list]) => list.map((i) => CSV_COLUMNS.map((c) => String(i[c]))));
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], quoted: true, quoted_empty: true, record_delimiter: 'windows' });
 }
 
 export function reportJson(items: readonly ReportItem[]): string {
