@@ -5,19 +5,18 @@ import type { TextEdit } from './types';
 /** Helpers that rules share for reading calls and writing edits that keep the code valid. */
 
 /**
- * Facts about a node computed once per tree: every rule that listens to `call` asks for the same
- * callee and arguments, and each answer costs calls into WebAssembly.
+ * Facts that depend only on a node's own subtree, computed once per node: every rule that listens to
+ * `call` asks for the same callee and arguments, and a statement an edit did not touch keeps its
+ * nodes, so its facts carry over to the next analysis.
  */
-const memos = new WeakMap<object, Map<string, Map<number, unknown>>>();
+const memos = new WeakMap<Node, Map<string, unknown>>();
 
 function memo<T>(node: Node, slot: string, compute: () => T): T {
-  let slots = memos.get(node.tree);
-  if (!slots) memos.set(node.tree, (slots = new Map()));
-  let values = slots.get(slot) as Map<number, T> | undefined;
-  if (!values) slots.set(slot, (values = new Map()));
-  if (values.has(node.id)) return values.get(node.id) as T;
+  let values = memos.get(node);
+  if (!values) memos.set(node, (values = new Map()));
+  if (values.has(slot)) return values.get(slot) as T;
   const value = compute();
-  values.set(node.id, value);
+  values.set(slot, value);
   return value;
 }
 
