@@ -99,7 +99,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const syntaxErrors = dispatch(tree.rootNode, table);
   for (const exit of moduleExits) exit();
 
-  const lines = new LineIndex(text);
+  const lines = tree.lines;
   const finder = new FindingBuilder(text, lines, input.cells, tree);
   const findings: Finding[] = [];
   for (const { active, report } of pending) {
@@ -173,16 +173,24 @@ function dispatch(root: Node, table: DispatchTable): Node[] {
   const errors: Node[] = [];
   const { enter, exit } = table;
   const visit = (node: Node): void => {
-    for (const child of node.children) {
-      if (child.isMissing || child.type === 'ERROR') {
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child.isMissing) {
         errors.push(child);
         continue;
       }
+      // Anonymous nodes (punctuation, keywords) have no listeners and no named descendants.
       if (!child.isNamed) continue;
-      const onEnter = enter.get(child.type);
+      const type = child.type;
+      if (type === 'ERROR') {
+        errors.push(child);
+        continue;
+      }
+      const onEnter = enter.get(type);
       if (onEnter) for (const fn of onEnter) fn(child);
       if (child.children.length > 0) visit(child);
-      const onExit = exit.get(child.type);
+      const onExit = exit.get(type);
       if (onExit) for (const fn of onExit) fn(child);
     }
   };
