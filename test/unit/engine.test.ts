@@ -216,6 +216,14 @@ describe('the live document', () => {
     }
   });
 
+  it('copies a syntax error without its insides', async () => {
+    const engine = await loadEngine();
+    const root = engine.copy('x = (1,\ny = 2\n').rootNode;
+    const error = root.descendantsOfType('ERROR')[0] ?? root.children.find((c) => c.type === 'ERROR');
+    expect(error?.children).toEqual([]);
+    expect(root.hasError).toBe(true);
+  });
+
   it('copies the tree as tree-sitter has it', async () => {
     const engine = await loadEngine();
     const tree = engine.parser.parse(example);

@@ -4,9 +4,10 @@ import { LineIndex } from './lineIndex';
 /**
  * A JavaScript copy of a tree-sitter syntax tree, made once per parse and kept between edits: every
  * question a rule asks of a node (its type, fields, children, text) is then answered in JavaScript,
- * not by a call into WebAssembly. After an edit only the top-level statements the edit touched are
- * copied again; the others are moved to their new offsets and kept. The copy offers the part of
- * web-tree-sitter's `Node` interface that the engine and the rules use.
+ * not by a call into WebAssembly. After an edit only the statements the edit touched are copied
+ * again; the others are moved to their new offsets and kept. ERROR nodes are copied without their
+ * insides, which nothing analyses. The copy offers the part of web-tree-sitter's `Node` interface
+ * that the engine and the rules use.
  */
 
 const ERROR_TYPE_ID = 0xffff;
@@ -279,7 +280,8 @@ class Copier {
       if (own !== block) own.top = node;
       node.parent = parent;
       addChild(parent, node, field);
-      this.children(cursor, node, own, errors);
+      // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the file.
+      if (type !== 'ERROR') this.children(cursor, node, own, errors);
       node.hasError = type === 'ERROR' || node.isMissing || node.children.some((c) => c.hasError);
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
