@@ -13,7 +13,7 @@ export interface BacklogApi {
 }
 
 /** The "ML Debt" view: the tree, its badge and message, the ledger kept in step with the server. */
-export function registerBacklogView(context: vscode.ExtensionContext, client: LanguageClient): { disposables: vscode.Disposable[]; api: BacklogApi } {
+export function registerBacklogView(context: vscode.ExtensionContext, client: LanguageClient, ready: Promise<void>): { disposables: vscode.Disposable[]; api: BacklogApi } {
   const provider = new BacklogTreeProvider(context.workspaceState);
   const view = vscode.window.createTreeView('mldebt.backlog', { treeDataProvider: provider, showCollapseAll: true });
   void vscode.commands.executeCommand('setContext', 'mldebt.backlog.grouping', provider.grouping);
@@ -23,7 +23,10 @@ export function registerBacklogView(context: vscode.ExtensionContext, client: La
     const f = provider.filter;
     view.description = [f.text && `“${f.text}”`, f.rule, f.severity !== undefined && `severity ${f.severity}`].filter(Boolean).join(', ') || undefined;
   });
-  const refreshLedgers = async (): Promise<void> => provider.setLedgers(await client.sendRequest<FolderBacklog[]>(BACKLOG_LIST));
+  const refreshLedgers = async (): Promise<void> => {
+    await ready;
+    provider.setLedgers(await client.sendRequest<FolderBacklog[]>(BACKLOG_LIST));
+  };
   void refreshLedgers();
   return {
     disposables: [provider, view, client.onNotification(BACKLOG_CHANGED, () => void refreshLedgers()), ...registerBacklogCommands(client, provider)],
