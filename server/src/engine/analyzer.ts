@@ -78,6 +78,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     if (meta.requires && !meta.requires.some((m) => semantic.isImported(m))) continue;
     const listeners = active.rule.create({
       text,
+      root: tree.rootNode,
       options: active.options,
       semantic,
       notebook: input.notebook,

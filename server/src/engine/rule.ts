@@ -62,6 +62,8 @@ export interface Report {
 export interface RuleContext<O> {
   /** The analysed text (for a notebook, its code cells joined). */
   readonly text: string;
+  /** The module node, for fixes that insert at module level. */
+  readonly root: Node;
   readonly options: O;
   readonly semantic: SemanticModel;
   /** Set when the text is a notebook's code cells; the rule can read cells and outputs. */

@@ -74,7 +74,7 @@ export default defineRule({
     },
   },
   create(context) {
-    let root: Node | undefined;
+    const { root } = context;
     const calls: LegacyCall[] = [];
 
     const rewrite = ({ call, name, module }: LegacyCall): TextEdit[] | undefined => {
@@ -109,9 +109,6 @@ export default defineRule({
     };
 
     return {
-      module(node) {
-        root = node;
-      },
       call(call) {
         const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
@@ -122,7 +119,6 @@ export default defineRule({
         calls.push({ call, name: parts[2], module });
       },
       'module:exit'() {
-        if (!root) return;
         const seeds = calls.filter((c) => c.name === 'seed');
         const seedEdits = new Map(seeds.map((c) => [c, seedRewrite(c)]));
         const rngStatement = moduleRng(root);

@@ -53,7 +53,7 @@ export default defineRule<SeedOptions>({
     },
   },
   create(context) {
-    let root: Node | undefined;
+    const { root } = context;
     let torchName: string | undefined;
     let firstStep: Node | undefined;
     let seeded = false;
@@ -70,7 +70,6 @@ export default defineRule<SeedOptions>({
     };
 
     const seedingFix = (): FixSpec[] => {
-      if (!root) return [];
       const torch = torchName ?? 'torch';
       const existing = moduleAssignment(root, SEED_NAMES);
       const seed = existing ? existing.namedChild(0)!.childForFieldName('left')!.text : 'SEED';
@@ -88,9 +87,6 @@ export default defineRule<SeedOptions>({
     };
 
     return {
-      module(node) {
-        root = node;
-      },
       import_statement(node) {
         if (node.parent?.type !== 'module' || torchName) return;
         for (const name of node.childrenForFieldName('name')) {

@@ -162,14 +162,14 @@ export default defineRule<SeedOptions>({
     },
   },
   create(context) {
-    let root: Node | undefined;
+    const { root } = context;
     const firstUse = new Map<Library, { node: Node; advice: string }>();
     const seeded = new Set<Library>();
     let seededAll = false;
     const helpers = new Set(context.options.seedHelpers);
 
     const withSeed = (node: Node, title: string, edit: (name: string) => TextEdit | undefined): FixSpec[] => {
-      const seed = root && seedConstant(root, context.text, node, context.options.seedValue, context.notebook);
+      const seed = seedConstant(root, context.text, node, context.options.seedValue, context.notebook);
       const argEdit = seed && edit(seed.name);
       return seed && argEdit ? [{ title: title.replace('{seed}', seed.name), safety: 'safe', edits: [...seed.edits, argEdit] }] : [];
     };
@@ -201,9 +201,6 @@ export default defineRule<SeedOptions>({
     };
 
     return {
-      module(node) {
-        root = node;
-      },
       call(call) {
         const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);

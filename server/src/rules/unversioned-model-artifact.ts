@@ -60,7 +60,7 @@ export default defineRule({
     },
   },
   create(context) {
-    let root: Node | undefined;
+    const { root } = context;
 
     /** The literal a destination expression names, following `open(...)`, `Path(...)` and `with open(...) as f`. */
     const literalPath = (node: Node | undefined, call: Node): Node | undefined => {
@@ -78,7 +78,6 @@ export default defineRule({
     };
 
     const versionFix = (literal: Node): FixSpec[] => {
-      if (!root) return [];
       const quoted = /^([rRuU]?)('|")(.*)\2$/s.exec(literal.text);
       if (!quoted || /[{}\n]/.test(quoted[3]) || quoted[3].startsWith(quoted[2].repeat(2))) return [];
       const existing = moduleAssignment(root, VERSION_NAMES);
@@ -102,9 +101,6 @@ export default defineRule({
     };
 
     return {
-      module(node) {
-        root = node;
-      },
       call(call) {
         const q = context.semantic.qualifiedName(calleeOf(call));
         const args = callArguments(call);
