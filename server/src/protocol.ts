@@ -4,6 +4,8 @@
  * own JSON-RPC library, so the file holds plain names and types).
  */
 
+export { CATEGORY_TITLES } from './engine/types';
+
 /** How much the debt costs while it stays: the "interest" a team pays on it. */
 export type Interest = 'low' | 'medium' | 'high';
 export type ItemStatus = 'open' | 'accepted' | 'resolved';

@@ -1,4 +1,4 @@
-import type { BacklogItem, FolderBacklog } from '../../../server/src/protocol';
+import { CATEGORY_TITLES as TITLES, type BacklogItem, type FolderBacklog } from '../../../server/src/protocol';
 
 /**
  * The backlog's model without VS Code: findings joined with the ledgers, filtered, grouped and
@@ -48,17 +48,10 @@ export interface Filter {
   severity?: SeverityValue;
 }
 
-export const CATEGORY_TITLES: Record<string, string> = {
-  reproducibility: 'Reproducibility',
-  data: 'Data and pipeline',
-  configuration: 'Configuration',
-  'api-misuse': 'Framework API misuse',
-  hygiene: 'Code hygiene and glue code',
-  notebook: 'Notebooks',
-  'self-admitted': 'Self-admitted debt',
-  project: 'Project and dependencies',
-  meta: 'Engine',
-};
+export const CATEGORY_TITLES: Record<string, string> = TITLES;
+
+/** Catalogue order, with the engine's own findings (syntax errors, unreadable files) last. */
+const CATEGORY_ORDER = [...Object.keys(TITLES).filter((c) => c !== 'meta'), 'meta'];
 
 export const SEVERITY_TITLES: Record<SeverityValue, string> = { 0: 'Errors', 1: 'Warnings', 2: 'Information', 3: 'Hints' };
 
@@ -111,7 +104,7 @@ function group(findings: Finding[], grouping: Grouping): Group[] {
   if (grouping === 'severity') {
     return [...by(findings, (f) => f.severity)].sort(([a], [b]) => a - b).map(([s, list]) => ({ key: `severity:${s}`, label: SEVERITY_TITLES[s], count: list.length, findings: sortFindings(list) }));
   }
-  const order = Object.keys(CATEGORY_TITLES);
+  const order = CATEGORY_ORDER;
   return [...by(findings, (f) => f.category)]
     .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
     .map(([category, list]) => {
