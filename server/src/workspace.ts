@@ -132,7 +132,6 @@ export class Workspace {
       for (const cellUri of t.pushed) void this.connection.sendDiagnostics({ uri: cellUri, diagnostics: [] });
       if (t.doc instanceof PythonDocument) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     }
-    this.settings.delete(uri);
   }
 
   /** Forgets cached settings (configuration or a pyproject.toml changed) and re-analyses everything. */
@@ -162,11 +161,16 @@ export class Workspace {
     this.log.setLevel(level);
   }
 
+  /**
+   * Settings apply per folder (editor settings by resource, pyproject.toml by directory), so they are
+   * fetched once per directory: a workspace scan asks for hundreds of files in a few folders.
+   */
   settingsFor(uri: string): Promise<ResolvedSettings> {
-    let s = this.settings.get(uri);
+    const key = uri.startsWith('file:') ? uri.slice(0, uri.lastIndexOf('/')) : uri;
+    let s = this.settings.get(key);
     if (!s) {
       s = this.fetchSettings(uri);
-      this.settings.set(uri, s);
+      this.settings.set(key, s);
     }
     return s;
   }
@@ -181,8 +185,7 @@ export class Workspace {
       }
     }
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-    const root = this.roots.find((r) => path?.startsWith(r + sep)) ?? this.roots[0];
-    const resolved = resolveSettings(raw, path, root, RULES);
+    const resolved = resolveSettings(raw, path, (path && this.rootOf(path)) ?? this.roots[0], RULES);
     if (resolved.problem) void this.connection.window.showWarningMessage(`mldebt: ${resolved.problem} (using the defaults for it)`);
     return resolved;
   }
