@@ -94,7 +94,7 @@ abstract class LiveModule {
   syntax(): SyntaxTree {
     if (!this.tree) this.tree = this.parser.parse(this.text);
     if (!this.copy) {
-      this.copy = SyntaxTree.update(this.tree, this.text, this.previousCopy, this.pendingEdit);
+      this.copy = SyntaxTree.update(this.parser, this.tree, this.text, this.previousCopy, this.pendingEdit);
       this.previousCopy = undefined;
       this.pendingEdit = undefined;
     }

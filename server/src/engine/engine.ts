@@ -71,7 +71,7 @@ export class Engine {
   copy(text: string): SyntaxTree {
     const tree = this.parser.parse(text);
     try {
-      return SyntaxTree.copy(tree, text);
+      return SyntaxTree.copy(this.parser, tree, text);
     } finally {
       tree.delete();
     }

@@ -1,5 +1,7 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import { LineIndex } from './lineIndex';
+import type { PythonParser } from './parser';
+import type { RawCursor } from './wasmCursor';
 
 /**
  * A JavaScript copy of a tree-sitter syntax tree, made once per parse and kept between edits: every
@@ -183,9 +185,9 @@ export class SyntaxTree {
     return (this.lineIndex ??= new LineIndex(this.text));
   }
 
-  /** Copies a whole tree. */
-  static copy(tree: Tree, text: string): SyntaxTree {
-    return SyntaxTree.update(tree, text);
+  /** Copies a whole tree, which `parser` made. */
+  static copy(parser: PythonParser, tree: Tree, text: string): SyntaxTree {
+    return SyntaxTree.update(parser, tree, text);
   }
 
   /**
@@ -193,14 +195,15 @@ export class SyntaxTree {
    * edited span (`start` to `oldEnd` in the previous text, `start` to `newEnd` in this one) and, when
    * after it, on a later line: such a statement has the same text in the same place, so the same tree.
    */
-  static update(tree: Tree, text: string, previous?: SyntaxTree, edit?: { start: number; oldEnd: number; newEnd: number }): SyntaxTree {
+  static update(parser: PythonParser, tree: Tree, text: string, previous?: SyntaxTree, edit?: { start: number; oldEnd: number; newEnd: number }): SyntaxTree {
     const out = new SyntaxTree(text, 'module', tree.language);
     const copier = new Copier(tree, out, previous && edit ? keptStatements(previous, edit) : undefined, edit);
-    const cursor = tree.walk();
+    const withErrors = tree.rootNode.hasError;
+    const cursor = parser.cursor(tree);
     try {
-      copier.children(cursor, out.rootNode, out.rootNode.block, tree.rootNode.hasError);
+      copier.children(cursor, out.rootNode, out.rootNode.block, withErrors);
     } finally {
-      cursor.delete();
+      cursor.close();
     }
     out.rootNode.hasError = out.rootNode.children.some((c) => c.hasError);
     return out;
@@ -248,16 +251,16 @@ class Copier {
   }
 
   /** Copies the children of the node at the cursor into `parent`; leaves the cursor where it was. */
-  children(cursor: ReturnType<Tree['walk']>, parent: SyntaxNode, block: Block, withErrors: boolean): void {
+  children(cursor: RawCursor, parent: SyntaxNode, block: Block, withErrors: boolean): void {
     if (!cursor.gotoFirstChild()) return;
     const statements = parent.type === 'module' || parent.type === 'block';
     do {
-      const typeId = cursor.nodeTypeId;
-      const type = typeId === ERROR_TYPE_ID ? 'ERROR' : (this.names[typeId] ?? cursor.nodeType);
-      const isNamed = typeId === ERROR_TYPE_ID || (this.named[typeId] ?? cursor.nodeIsNamed);
-      const start = cursor.startIndex;
-      const end = cursor.endIndex;
-      const field = this.fields[cursor.currentFieldId] ?? null;
+      const typeId = cursor.typeId();
+      const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.names[typeId];
+      const isNamed = typeId === ERROR_TYPE_ID || this.named[typeId];
+      const start = cursor.startIndex();
+      const end = cursor.endIndex();
+      const field = this.fields[cursor.fieldId()] ?? null;
       if (statements && isNamed) {
         const reused = this.reusable(type, start, end);
         if (reused) {
@@ -274,9 +277,9 @@ class Copier {
         own = { base: start, tree: this.out, nested: [] };
         block.nested.push(own);
         // Only a statement that holds an error needs its nodes asked whether they are missing.
-        if (withErrors) errors = cursor.currentNode.hasError;
+        if (withErrors) errors = cursor.hasError();
       }
-      const node = new SyntaxNode(type, isNamed, errors && cursor.nodeIsMissing, start - own.base, end - own.base, own);
+      const node = new SyntaxNode(type, isNamed, errors && cursor.isMissing(), start - own.base, end - own.base, own);
       if (own !== block) own.top = node;
       node.parent = parent;
       addChild(parent, node, field);

@@ -1,5 +1,5 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-
+import { RawCursor, type WasmRuntime, wasmRuntime } from './wasmCursor';
 
 export type { Language, Tree } from 'web-tree-sitter';
 export type { Node } from './mirror';
@@ -15,18 +15,35 @@ export interface WasmPaths {
  * One web-tree-sitter parser for Python. Loading the runtime and grammar is done once per process;
  * every parse after that is synchronous.
  */
+let runtime: Promise<WasmRuntime> | undefined;
+
+/** Loads web-tree-sitter's runtime once per process, keeping the module it fills in for `RawCursor`. */
+function loadRuntime(path: string): Promise<WasmRuntime> {
+  return (runtime ??= (async () => {
+    const module: Record<string, unknown> = { locateFile: () => path };
+    await Parser.init(module);
+    return wasmRuntime(module);
+  })());
+}
+
 export class PythonParser {
   private constructor(
     private readonly parser: Parser,
     readonly language: Language,
+    private readonly runtime: WasmRuntime,
   ) {}
 
   static async load(paths: WasmPaths): Promise<PythonParser> {
-    await Parser.init({ locateFile: () => paths.runtime });
+    const runtime = await loadRuntime(paths.runtime);
     const language = await Language.load(paths.python);
     const parser = new Parser();
     parser.setLanguage(language);
-    return new PythonParser(parser, language);
+    return new PythonParser(parser, language, runtime);
+  }
+
+  /** A cursor over `tree` that calls the runtime directly; `close()` it when done. */
+  cursor(tree: Tree): RawCursor {
+    return new RawCursor(this.runtime, tree);
   }
 
   /** Parses `text`; with `oldTree` (already edited with `applyEdit`), re-uses its unchanged parts. */
