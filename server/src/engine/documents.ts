@@ -1,8 +1,9 @@
 import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinCells, type CellMap, type Notebook, type NotebookCell } from './notebook';
-import { SyntaxTree } from './mirror';
-import { applyEdit, type PythonParser, type Tree } from './parser';
+import { ChunkedModule } from './chunkedModule';
+import type { SyntaxTree } from './mirror';
+import type { PythonParser } from './parser';
 import type { Position, Range } from './types';
 
 /**
@@ -43,15 +44,11 @@ function offsetAt(text: string, p: Position): number {
 }
 
 /**
- * One analysable module with a live tree: a Python file, or a notebook's code cells joined. The
- * tree-sitter tree is re-parsed incrementally, and its JavaScript copy re-uses every top-level
- * statement the edit did not touch.
+ * One analysable module with a live tree: a Python file, or a notebook's code cells joined. It is
+ * parsed chunk by chunk; an edit re-parses the chunk it is in and copies it again.
  */
 abstract class LiveModule {
-  protected tree: Tree | undefined;
-  private copy: SyntaxTree | undefined;
-  private pendingEdit: { start: number; oldEnd: number; newEnd: number } | undefined;
-  private previousCopy: SyntaxTree | undefined;
+  private module: ChunkedModule | undefined;
   protected text = '';
 
   constructor(protected readonly parser: PythonParser) {}
@@ -60,45 +57,31 @@ abstract class LiveModule {
     return this.text;
   }
 
-  /** Replaces the module text, re-using the old tree for the unchanged part. */
-  protected reparse(next: string): void {
+  /**
+   * Replaces the module text, re-using what the edit did not reach. `forced`: where notebook cells
+   * start; `sameLayout`: false when cells were added, removed or moved, which parses afresh.
+   */
+  protected reparse(next: string, forced: readonly number[] = [], sameLayout = true): void {
     if (next.length > DEFAULT_MAX_FILE_SIZE) {
       // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
-      this.tree?.delete();
-      this.tree = undefined;
-      this.copy = undefined;
-    } else if (this.tree && next !== this.text) {
-      const edit = changedSpan(this.text, next);
-      applyEdit(this.tree, this.text, edit.start, edit.oldEnd, next.slice(edit.start, edit.newEnd));
-      const tree = this.parser.parse(next, this.tree);
-      this.tree.delete();
-      this.tree = tree;
-      // The copy is brought up to date when the next analysis needs it; edits in between add up.
-      if (this.copy) {
-        this.previousCopy = this.copy;
-        this.pendingEdit = edit;
-      } else if (this.pendingEdit) {
-        this.pendingEdit = mergeSpans(this.pendingEdit, edit);
-      }
-      this.copy = undefined;
-    } else if (!this.tree) {
-      this.tree = this.parser.parse(next);
-      this.copy = undefined;
-      this.previousCopy = undefined;
-      this.pendingEdit = undefined;
+      this.module?.dispose();
+      this.module = undefined;
+    } else if (!this.module) {
+      this.module = new ChunkedModule(this.parser, true);
+      this.module.update(next, forced);
+    } else if (next !== this.text || !sameLayout) {
+      this.module.update(next, forced, sameLayout ? changedSpan(this.text, next) : undefined);
     }
     this.text = next;
   }
 
-  /** The JavaScript copy of the current tree (brought up to date if an edit is pending). */
+  /** The JavaScript copy of the current tree. */
   syntax(): SyntaxTree {
-    if (!this.tree) this.tree = this.parser.parse(this.text);
-    if (!this.copy) {
-      this.copy = SyntaxTree.update(this.parser, this.tree, this.text, this.previousCopy, this.pendingEdit);
-      this.previousCopy = undefined;
-      this.pendingEdit = undefined;
+    if (!this.module) {
+      this.module = new ChunkedModule(this.parser, true);
+      this.module.update(this.text, []);
     }
-    return this.copy;
+    return this.module.syntax();
   }
 
   protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
@@ -106,25 +89,9 @@ abstract class LiveModule {
   }
 
   dispose(): void {
-    this.tree?.delete();
-    this.tree = undefined;
-    this.copy = undefined;
-    this.previousCopy = undefined;
+    this.module?.dispose();
+    this.module = undefined;
   }
-}
-
-/**
- * Two successive edits as one, in the coordinates of the text before the first and after the
- * second: the union of what they touched.
- */
-function mergeSpans(first: { start: number; oldEnd: number; newEnd: number }, second: { start: number; oldEnd: number; newEnd: number }): { start: number; oldEnd: number; newEnd: number } {
-  const start = Math.min(first.start, second.start);
-  // Where the second edit's old end lies in the original text, and the first's new end in the final one.
-  const firstDelta = first.newEnd - first.oldEnd;
-  const secondDelta = second.newEnd - second.oldEnd;
-  const oldEnd = Math.max(first.oldEnd, second.oldEnd - firstDelta);
-  const newEnd = Math.max(first.newEnd + secondDelta, second.newEnd);
-  return { start, oldEnd, newEnd };
 }
 
 export class PythonDocument extends LiveModule {
@@ -178,7 +145,7 @@ export class NotebookDocument extends LiveModule {
   /** Replaces the cell list (cells added, removed, moved, or their metadata changed). */
   setCells(cells: LiveCell[]): void {
     this.cells = cells;
-    this.rebuild();
+    this.rebuild(false);
   }
 
   updateCell(id: string, changes: readonly TextChange[], version: number): void {
@@ -206,14 +173,15 @@ export class NotebookDocument extends LiveModule {
     return this.run(rules, this.cellMap, this.asNotebook());
   }
 
-  private rebuild(): void {
+  /** `sameLayout`: only a cell's text changed, so the chunks away from the change are kept. */
+  private rebuild(sameLayout = true): void {
     const code: Array<[number, string]> = [];
     this.cells.forEach((c, i) => {
       if (c.kind === 'code') code.push([i, c.text]);
     });
     const module = joinCells(code);
     this.map = module.cells;
-    this.reparse(module.text);
+    this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout);
   }
 }
 

@@ -2,7 +2,8 @@ import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { unreadableFile } from './metaRules';
 import { applyFixes } from './fixes';
 import { cellSourcesAfterEdits, notebookModule, NotebookFormatError, readNotebook, writeCellSources, type Notebook, type NotebookModule } from './notebook';
-import { SyntaxTree } from './mirror';
+import { ChunkedModule } from './chunkedModule';
+import type { SyntaxTree } from './mirror';
 import { PythonParser, type WasmPaths } from './parser';
 import type { Finding, Fix } from './types';
 
@@ -60,21 +61,16 @@ export class Engine {
 
   analyzeNotebook(notebook: Notebook, rules: readonly ActiveRule[]): FileAnalysis {
     const module = notebookModule(notebook);
-    return { kind: 'notebook', text: module.text, notebook, module, ...analyze({ text: module.text, tree: this.copy(module.text), cells: module.cells, notebook }, rules) };
+    return { kind: 'notebook', text: module.text, notebook, module, ...analyze({ text: module.text, tree: this.copy(module.text, module.cells.segments.map((c) => c.start)), cells: module.cells, notebook }, rules) };
   }
 
   analyzeSource(text: string, rules: readonly ActiveRule[]): AnalysisResult {
     return analyze({ text, tree: this.copy(text) }, rules);
   }
 
-  /** Parses and copies the tree into JavaScript, freeing tree-sitter's copy at once. */
-  copy(text: string): SyntaxTree {
-    const tree = this.parser.parse(text);
-    try {
-      return SyntaxTree.copy(this.parser, tree, text);
-    } finally {
-      tree.delete();
-    }
+  /** Parses `text` chunk by chunk (`forced`: where notebook cells start) and copies it into JavaScript. */
+  copy(text: string, forced: readonly number[] = []): SyntaxTree {
+    return ChunkedModule.parse(this.parser, text, forced);
   }
 }
 

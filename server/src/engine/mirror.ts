@@ -185,42 +185,71 @@ export class SyntaxTree {
     return (this.lineIndex ??= new LineIndex(this.text));
   }
 
-  /** Copies a whole tree, which `parser` made. */
-  static copy(parser: PythonParser, tree: Tree, text: string): SyntaxTree {
-    return SyntaxTree.update(parser, tree, text);
-  }
-
-  /**
-   * Copies `tree`, re-using every statement of `previous` (at any depth) that lies wholly outside the
-   * edited span (`start` to `oldEnd` in the previous text, `start` to `newEnd` in this one) and, when
-   * after it, on a later line: such a statement has the same text in the same place, so the same tree.
-   */
-  static update(parser: PythonParser, tree: Tree, text: string, previous?: SyntaxTree, edit?: { start: number; oldEnd: number; newEnd: number }): SyntaxTree {
-    const out = new SyntaxTree(text, 'module', tree.language);
-    const copier = new Copier(tree, out, previous && edit ? keptStatements(previous, edit) : undefined, edit);
-    const withErrors = tree.rootNode.hasError;
-    const cursor = parser.cursor(tree);
-    try {
-      copier.children(cursor, out.rootNode, out.rootNode.block, withErrors);
-    } finally {
-      cursor.close();
-    }
-    out.rootNode.hasError = out.rootNode.children.some((c) => c.hasError);
-    return out;
+  /** Starts a copy of a module parsed chunk by chunk (see chunks.ts): its top-level nodes are added chunk by chunk. */
+  static build(text: string, language: Language): SyntaxTreeBuilder {
+    return new SyntaxTreeBuilder(new SyntaxTree(text, 'module', language));
   }
 }
 
-/** Statements of the previous copy that an edit did not touch, by type and old range. */
-function keptStatements(previous: SyntaxTree, edit: { start: number; oldEnd: number }): Map<string, SyntaxNode> {
+export interface ChunkEdit {
+  /** The edit, in module offsets: `start` to `oldEnd` in the previous text, `start` to `newEnd` in this one. */
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Adds chunks' top-level nodes to a new module copy, in order. */
+export class SyntaxTreeBuilder {
+  constructor(private readonly out: SyntaxTree) {}
+
+  /**
+   * Copies the top-level nodes of `tree`, the parse of the chunk that starts at `offset`. With the
+   * chunk's `previous` nodes and the edit between them, statements the edit did not touch are kept.
+   */
+  copy(parser: PythonParser, tree: Tree, offset: number, previous?: { nodes: readonly SyntaxNode[]; edit: ChunkEdit }): SyntaxNode[] {
+    const root = this.out.rootNode;
+    const first = root.children.length;
+    const kept = previous ? keptStatements(previous.nodes, previous.edit) : undefined;
+    const copier = new Copier(tree, this.out, offset, kept, previous?.edit);
+    const withErrors = tree.rootNode.hasError;
+    const cursor = parser.cursor(tree);
+    try {
+      copier.children(cursor, root, root.block, withErrors);
+    } finally {
+      cursor.close();
+    }
+    return root.children.slice(first);
+  }
+
+  /** Keeps the top-level nodes of an unchanged chunk, moved by `delta`. */
+  keep(nodes: readonly SyntaxNode[], delta: number): void {
+    const root = this.out.rootNode;
+    for (const node of nodes) {
+      rebase(node.block, delta, this.out);
+      node.parent = root;
+      root.children.push(node);
+      root.block.nested.push(node.block);
+    }
+  }
+
+  done(): SyntaxTree {
+    const root = this.out.rootNode;
+    root.hasError = root.children.some((c) => c.hasError);
+    return this.out;
+  }
+}
+
+/** Statements among `nodes` (at any depth) that an edit did not touch, by type and old range. */
+function keptStatements(nodes: readonly SyntaxNode[], edit: { start: number; oldEnd: number }): Map<string, SyntaxNode> {
   const kept = new Map<string, SyntaxNode>();
-  const visit = (block: Block): void => {
-    for (const inner of block.nested) {
+  const visit = (blocks: readonly Block[]): void => {
+    for (const inner of blocks) {
       const top = inner.top!;
       if (top.endIndex < edit.start || top.startIndex > edit.oldEnd) kept.set(`${top.type}:${top.startIndex}:${top.endIndex}`, top);
-      else visit(inner);
+      else visit(inner.nested);
     }
   };
-  visit(previous.rootNode.block);
+  visit(nodes.map((n) => n.block));
   return kept;
 }
 
@@ -240,8 +269,10 @@ class Copier {
   constructor(
     tree: Tree,
     private readonly out: SyntaxTree,
+    /** Where the parsed chunk starts in the module. */
+    private readonly offset: number,
     private readonly kept: Map<string, SyntaxNode> | undefined,
-    private readonly edit: { start: number; oldEnd: number; newEnd: number } | undefined,
+    private readonly edit: ChunkEdit | undefined,
   ) {
     const tables = languageTables(tree.language);
     this.names = tables.names;
@@ -254,12 +285,13 @@ class Copier {
   children(cursor: RawCursor, parent: SyntaxNode, block: Block, withErrors: boolean): void {
     if (!cursor.gotoFirstChild()) return;
     const statements = parent.type === 'module' || parent.type === 'block';
+    const topLevel = parent === this.out.rootNode;
     do {
       const typeId = cursor.typeId();
       const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.names[typeId];
       const isNamed = typeId === ERROR_TYPE_ID || this.named[typeId];
-      const start = cursor.startIndex();
-      const end = cursor.endIndex();
+      const start = cursor.startIndex() + this.offset;
+      const end = cursor.endIndex() + this.offset;
       const field = this.fields[cursor.fieldId()] ?? null;
       if (statements && isNamed) {
         const reused = this.reusable(type, start, end);
@@ -273,7 +305,8 @@ class Copier {
       }
       let own = block;
       let errors = withErrors;
-      if (statements && isNamed) {
+      // Every top-level node has a block of its own, so that a kept chunk moves by its blocks alone.
+      if (statements && (isNamed || topLevel)) {
         own = { base: start, tree: this.out, nested: [] };
         block.nested.push(own);
         // Only a statement that holds an error needs its nodes asked whether they are missing.
