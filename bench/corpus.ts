@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { chunkStarts } from '../server/src/engine/chunks';
 
 /**
  * The benchmark corpus: real Python nobody here wrote — a fixed, sorted selection of the standard
@@ -68,14 +69,21 @@ function listPython(root: string): string[] {
   return out;
 }
 
-/** Cells of 5–40 lines cut at top-level statement starts, execution counts in order, some outputs. */
+/**
+ * Cells of 5–40 lines, cut where a top-level statement starts (never inside a docstring, a bracket or
+ * between a decorator and its function, so that every cell would run), execution counts in order,
+ * some outputs.
+ */
 function notebookFrom(text: string, rand: (n: number) => number): string {
   const lines = text.split('\n');
+  const starts = new Set(chunkStarts(text));
   const cells: string[][] = [];
   let current: string[] = [];
   let want = 5 + rand(36);
+  let offset = 0;
   for (const line of lines) {
-    const topLevel = line !== '' && !/^[\s#)\]}]/.test(line) && !/^(else|elif|except|finally)\b/.test(line);
+    const topLevel = starts.has(offset);
+    offset += line.length + 1;
     if (current.length >= want && topLevel) {
       cells.push(current);
       current = [];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import type { SyntaxTree } from './mirror';
+import { ERROR_TYPE_ID, type SyntaxTree } from './mirror';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { SemanticModel } from './semantic';
@@ -127,10 +127,10 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   return { findings: kept, ruleErrors };
 }
 
-/** Listeners by node type. */
+/** Listeners by node type, kept by the grammar's type ids (a type name may have several). */
 class DispatchTable {
-  readonly enter = new Map<string, Listener[]>();
-  readonly exit = new Map<string, Listener[]>();
+  readonly enter: Array<Listener[] | undefined> = [];
+  readonly exit: Array<Listener[] | undefined> = [];
 
   constructor(private readonly language: Language) {}
 
@@ -142,27 +142,30 @@ class DispatchTable {
     this.add(this.exit, type, fn);
   }
 
-  private add(map: Map<string, Listener[]>, type: string, fn: Listener): void {
-    if (!isNodeType(this.language, type)) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
-    const list = map.get(type);
-    if (list) list.push(fn);
-    else map.set(type, [fn]);
+  private add(table: Array<Listener[] | undefined>, type: string, fn: Listener): void {
+    const ids = namedTypeIds(this.language).get(type);
+    if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
+    for (const id of ids) (table[id] ??= []).push(fn);
   }
 }
 
-const typeNames = new WeakMap<Language, Set<string>>();
+const typeIds = new WeakMap<Language, Map<string, number[]>>();
 
-function isNodeType(language: Language, type: string): boolean {
-  let names = typeNames.get(language);
-  if (!names) {
-    names = new Set();
+/** The ids of every named node type, by name. */
+function namedTypeIds(language: Language): Map<string, number[]> {
+  let ids = typeIds.get(language);
+  if (!ids) {
+    ids = new Map();
     for (let id = 0; id < language.nodeTypeCount; id++) {
       const name = language.nodeTypeForId(id);
-      if (name && language.nodeTypeIsNamed(id)) names.add(name);
+      if (!name || !language.nodeTypeIsNamed(id)) continue;
+      const list = ids.get(name);
+      if (list) list.push(id);
+      else ids.set(name, [id]);
     }
-    typeNames.set(language, names);
+    typeIds.set(language, ids);
   }
-  return names.has(type);
+  return ids;
 }
 
 /**
@@ -183,22 +186,22 @@ function dispatch(root: Node, table: DispatchTable): Node[] {
       }
       // Anonymous nodes (punctuation, keywords) have no listeners and no named descendants.
       if (!child.isNamed) continue;
-      const type = child.type;
-      if (type === 'ERROR') {
+      const typeId = child.typeId;
+      if (typeId === ERROR_TYPE_ID) {
         errors.push(child);
         continue;
       }
-      const onEnter = enter.get(type);
+      const onEnter = enter[typeId];
       if (onEnter) for (const fn of onEnter) fn(child);
       if (child.children.length > 0) visit(child);
-      const onExit = exit.get(type);
+      const onExit = exit[typeId];
       if (onExit) for (const fn of onExit) fn(child);
     }
   };
-  const moduleEnter = enter.get(root.type);
+  const moduleEnter = enter[root.typeId];
   if (moduleEnter) for (const fn of moduleEnter) fn(root);
   visit(root);
-  const moduleExit = exit.get(root.type);
+  const moduleExit = exit[root.typeId];
   if (moduleExit) for (const fn of moduleExit) fn(root);
   return errors;
 }

@@ -12,7 +12,7 @@ import type { RawCursor } from './wasmCursor';
  * that the engine and the rules use.
  */
 
-const ERROR_TYPE_ID = 0xffff;
+export const ERROR_TYPE_ID = 0xffff;
 
 /**
  * A statement's subtree (top-level, or in a suite) and where it starts in the current text. Node
@@ -28,10 +28,13 @@ interface Block {
 
 let nextId = 1;
 
+/** The children of every leaf: one shared, frozen array, as most nodes are leaves. */
+const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
 export class SyntaxNode {
   readonly id = nextId++;
   parent: SyntaxNode | null = null;
-  readonly children: SyntaxNode[] = [];
+  children: SyntaxNode[] = NO_CHILDREN;
   /** Field names of the children, by index (only when some child has one). */
   fields: Array<string | null> | null = null;
   hasError = false;
@@ -39,6 +42,8 @@ export class SyntaxNode {
 
   constructor(
     readonly type: string,
+    /** The grammar's id for the type (0xffff for ERROR), for lookups by number. */
+    readonly typeId: number,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
     /** Offsets relative to the block's base. */
@@ -78,7 +83,7 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    return (this.named ??= this.children.length === 0 ? NO_CHILDREN : this.children.filter((c) => c.isNamed));
   }
 
   get childCount(): number {
@@ -178,7 +183,7 @@ export class SyntaxTree {
     /** The grammar, for checking the node types rules listen to. */
     readonly language: Language,
   ) {
-    this.rootNode = new SyntaxNode(rootType, true, false, 0, text.length, { base: 0, tree: this, nested: [] });
+    this.rootNode = new SyntaxNode(rootType, language.idForNodeType(rootType, true) ?? 0, true, false, 0, text.length, { base: 0, tree: this, nested: [] });
   }
 
   get lines(): LineIndex {
@@ -227,7 +232,7 @@ export class SyntaxTreeBuilder {
     for (const node of nodes) {
       rebase(node.block, delta, this.out);
       node.parent = root;
-      root.children.push(node);
+      addChild(root, node, null);
       root.block.nested.push(node.block);
     }
   }
@@ -312,7 +317,7 @@ class Copier {
         // Only a statement that holds an error needs its nodes asked whether they are missing.
         if (withErrors) errors = cursor.hasError();
       }
-      const node = new SyntaxNode(type, isNamed, errors && cursor.isMissing(), start - own.base, end - own.base, own);
+      const node = new SyntaxNode(type, typeId, isNamed, errors && cursor.isMissing(), start - own.base, end - own.base, own);
       if (own !== block) own.top = node;
       node.parent = parent;
       addChild(parent, node, field);
@@ -338,7 +343,8 @@ class Copier {
 
 function addChild(parent: SyntaxNode, child: SyntaxNode, field: string | null): void {
   if (field !== null && !parent.fields) parent.fields = parent.children.map(() => null);
-  parent.children.push(child);
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
   parent.fields?.push(field);
 }
 
