@@ -1,0 +1,133 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chunkStarts } from '../../server/src/engine/chunks';
+import { activeRules } from '../../server/src/engine/config';
+import { NotebookDocument, type LiveCell } from '../../server/src/engine/documents';
+import { SyntaxTree } from '../../server/src/engine/mirror';
+import { RULES } from '../../server/src/rules';
+import { loadEngine } from '../support/engine';
+
+/** The first line of every chunk. */
+function chunkLines(text: string, forced: number[] = []): string[] {
+  return chunkStarts(text, 0, forced).map((s) => text.slice(s, text.indexOf('\n', s) === -1 ? undefined : text.indexOf('\n', s)));
+}
+
+describe('top-level chunks', () => {
+  it('start at each top-level statement in column 0', () => {
+    const text = 'import os\nx = 1\n\ndef f():\n    return 1\n\nclass C:\n    pass\n';
+    expect(chunkLines(text)).toEqual(['import os', 'x = 1', 'def f():', 'class C:']);
+  });
+
+  it('do not start inside brackets, strings, after a backslash or a decorator, or at else/except', () => {
+    const text = [
+      'x = foo(',
+      'a, b)',
+      's = """',
+      'not code',
+      '"""',
+      'y = 1 + \\',
+      '2',
+      '@decorator(',
+      '  arg)',
+      '@other',
+      'def f():',
+      '    pass',
+      'try:',
+      '    pass',
+      'except E:',
+      '    pass',
+      'finally:',
+      '    pass',
+      'if a:',
+      '    pass',
+      'elif b:',
+      '    pass',
+      'else:',
+      '    pass',
+      "t = 'a # not a comment ('",
+      'z = 3',
+      '# comment (',
+      'w = 4',
+      'u = "\\"("',
+      'v = 5',
+      "r = '''it's'''",
+      'q = 6',
+    ].join('\n');
+    expect(chunkLines(text)).toEqual(['x = foo(', 's = """', 'y = 1 + \\', '@decorator(', 'try:', 'if a:', "t = 'a # not a comment ('", 'z = 3', 'w = 4', 'u = "\\"("', 'v = 5', "r = '''it's'''", 'q = 6']);
+  });
+
+  it('keep an unclosed bracket in its chunk when a def or class follows in column 0', () => {
+    const text = 'x = foo(\ny = 2\ndef f():\n    pass\nclass C:\n    pass\n';
+    expect(chunkLines(text)).toEqual(['x = foo(', 'def f():', 'class C:']);
+  });
+
+  it('always start at a forced offset (a notebook cell), whatever came before', () => {
+    const text = 'x = foo(\n"""\nstill open\n';
+    expect(chunkLines(text, [9, 13])).toEqual(['x = foo(', '"""', 'still open']);
+  });
+
+  it('can resume from a chunk start and stop early', () => {
+    const text = 'a = 1\nb = 2\nc = 3\nd = 4\n';
+    expect(chunkStarts(text, 6)).toEqual([6, 12, 18]);
+    expect(chunkStarts(text, 0, [], (offset) => offset === 12)).toEqual([0, 6]);
+  });
+
+  it('parse to the same tree as the whole file, for every example and fixture', async () => {
+    const engine = await loadEngine();
+    const root = join(__dirname, '..', '..');
+    const files = [
+      ...readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.py')).map((f) => join(root, 'examples', f)),
+      ...readdirSync(join(root, 'test', 'fixtures')).flatMap((d) =>
+        readdirSync(join(root, 'test', 'fixtures', d)).filter((f) => f.endsWith('.py')).map((f) => join(root, 'test', 'fixtures', d, f)),
+      ),
+    ];
+    expect(files.length).toBeGreaterThan(30);
+    let checked = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const whole = engine.parser.parse(text);
+      if (!whole.rootNode.hasError) {
+        const builder = SyntaxTree.build(text, engine.parser.language);
+        builder.copy(engine.parser, whole, 0);
+        expect(engine.copy(text).rootNode.toString(), file).toBe(builder.done().rootNode.toString());
+        checked++;
+      }
+      whole.delete();
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('keep analysing the code after an unclosed bracket', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, { select: ['meta', 'dataframe-values'] });
+    const text = 'import pandas as pd\n\ndef broken(df):\n    x = foo(df\n\ndef fine():\n    df = pd.read_csv("a.csv")\n    return df.values\n';
+    const ids = engine.analyzeSource(text, rules).findings.map((f) => f.ruleId);
+    expect(ids).toContain('syntax-error');
+    expect(ids).toContain('dataframe-values');
+  });
+});
+
+describe('the live notebook', () => {
+  it('finds after every cell edit what a fresh analysis of the notebook finds', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    const sources = ['import pandas as pd\nimport numpy as np', 'df = pd.read_csv("data.csv")\nx = df.values', 'def f(a):\n    return a == np.nan', '%matplotlib inline\nprint(df.head())', 'for i in range(3):\n    y = np.random.rand(3)'];
+    const cells: LiveCell[] = sources.map((text, i) => ({ id: `cell${i}`, kind: 'code', text, version: 1, executionOrder: i + 1 }));
+    const doc = new NotebookDocument(engine.parser, cells, 1);
+    let seed = 5;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const snippets = ['x', '\n', '(', ')', '', '"', '.values', '  ', '#', '"""', ':', '\n    ', '\\'];
+    for (let i = 0; i < 150; i++) {
+      const cell = doc.cellList[rand(sources.length)];
+      const lines = cell.text.split('\n');
+      const line = rand(lines.length);
+      const column = rand(lines[line].length + 1);
+      const insert = snippets[rand(snippets.length)];
+      doc.updateCell(cell.id, [{ range: { start: { line, column }, end: { line, column } }, text: insert }], cell.version + 1);
+      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
+      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
+      expect(live).toEqual(fresh);
+    }
+  });
+});
