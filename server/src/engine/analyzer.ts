@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import { ERROR_TYPE_ID, type SyntaxTree } from './mirror';
+import { walkNamed, type SyntaxTree } from './mirror';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { SemanticModel } from './semantic';
@@ -97,7 +97,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   }
   for (const t of SEMANTIC_EXIT) table.onExit(t, (n) => semantic.exit(n));
 
-  const syntaxErrors = dispatch(tree.rootNode, table);
+  const syntaxErrors = walkNamed(tree, table.enter, table.exit);
   for (const exit of moduleExits) exit();
 
   const lines = tree.lines;
@@ -166,44 +166,6 @@ function namedTypeIds(language: Language): Map<string, number[]> {
     typeIds.set(language, ids);
   }
   return ids;
-}
-
-/**
- * The one walk, over the JavaScript copy of the tree: every named node goes to the listeners of its
- * type, exit listeners run after its children. Syntax errors are not walked into. Returns the
- * outermost ERROR and MISSING nodes.
- */
-function dispatch(root: Node, table: DispatchTable): Node[] {
-  const errors: Node[] = [];
-  const { enter, exit } = table;
-  const visit = (node: Node): void => {
-    const children = node.children;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (child.isMissing) {
-        errors.push(child);
-        continue;
-      }
-      // Anonymous nodes (punctuation, keywords) have no listeners and no named descendants.
-      if (!child.isNamed) continue;
-      const typeId = child.typeId;
-      if (typeId === ERROR_TYPE_ID) {
-        errors.push(child);
-        continue;
-      }
-      const onEnter = enter[typeId];
-      if (onEnter) for (const fn of onEnter) fn(child);
-      if (child.children.length > 0) visit(child);
-      const onExit = exit[typeId];
-      if (onExit) for (const fn of onExit) fn(child);
-    }
-  };
-  const moduleEnter = enter[root.typeId];
-  if (moduleEnter) for (const fn of moduleEnter) fn(root);
-  visit(root);
-  const moduleExit = exit[root.typeId];
-  if (moduleExit) for (const fn of moduleExit) fn(root);
-  return errors;
 }
 
 function describe(node: Node): string {

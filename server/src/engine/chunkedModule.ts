@@ -1,5 +1,5 @@
 import { chunkStarts } from './chunks';
-import { SyntaxTree, type ChunkEdit, type SyntaxNode } from './mirror';
+import { SyntaxTree, type ChunkTree, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -14,8 +14,15 @@ interface Chunk {
   end: number;
   /** tree-sitter's parse of the chunk's text, kept for an incremental re-parse (live modules only). */
   tree: Tree | undefined;
-  /** The chunk's top-level nodes in the current copy. */
-  nodes: SyntaxNode[];
+  /** The chunk's copy. */
+  copy: ChunkTree;
+}
+
+/** An edit: `start` to `oldEnd` in the previous text became `start` to `newEnd` in this one. */
+export interface TextEdit {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
 }
 
 export class ChunkedModule {
@@ -48,7 +55,7 @@ export class ChunkedModule {
    * Brings the module to `text`. `forced` chunk starts are the notebook's cell starts. With `edit`
    * (where this text differs from the last one), the chunks away from the edit are kept.
    */
-  update(text: string, forced: readonly number[], edit?: ChunkEdit): void {
+  update(text: string, forced: readonly number[], edit?: TextEdit): void {
     const old = this.chunks;
     const builder = SyntaxTree.build(text, this.parser.language);
     if (!edit || old.length === 0) {
@@ -68,7 +75,7 @@ export class ChunkedModule {
     this.copy = undefined;
   }
 
-  private edited(builder: ReturnType<typeof SyntaxTree.build>, old: Chunk[], text: string, forced: readonly number[], edit: ChunkEdit): Chunk[] {
+  private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextEdit): Chunk[] {
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
     let first = 0;
@@ -89,7 +96,7 @@ export class ChunkedModule {
 
     const chunks: Chunk[] = [];
     for (let i = 0; i < first; i++) {
-      builder.keep(old[i].nodes, 0);
+      builder.keep(old[i].copy, old[i].start);
       chunks.push(old[i]);
     }
     const replaced = old.slice(first, resume);
@@ -101,15 +108,14 @@ export class ChunkedModule {
       const untouched = end <= edit.start || start >= edit.newEnd;
       const previous = replaced.find((c) => c.start === before(start) && c.end === before(end));
       if (previous && untouched) {
-        builder.keep(previous.nodes, start - previous.start);
+        builder.keep(previous.copy, start);
         chunks.push({ ...previous, start, end });
         reused.add(previous);
       } else if (previous?.tree) {
         // The chunk the edit is in, with the same extent: re-parse it incrementally.
         applyEdit(previous.tree, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
         const tree = this.parser.parse(text.slice(start, end), previous.tree);
-        const nodes = builder.copy(this.parser, tree, start, { nodes: previous.nodes, edit });
-        chunks.push({ start, end, tree, nodes });
+        chunks.push({ start, end, tree, copy: builder.copy(this.parser, tree, start) });
       } else {
         chunks.push(this.parseChunk(builder, text, start, end));
       }
@@ -117,18 +123,18 @@ export class ChunkedModule {
     this.release(replaced.filter((c) => !reused.has(c)));
     for (let i = resume; i < old.length; i++) {
       const c = old[i];
-      builder.keep(c.nodes, delta);
+      builder.keep(c.copy, c.start + delta);
       chunks.push({ ...c, start: c.start + delta, end: c.end + delta });
     }
     return chunks;
   }
 
-  private parseChunk(builder: ReturnType<typeof SyntaxTree.build>, text: string, start: number, end: number): Chunk {
+  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
     const tree = this.parser.parse(text.slice(start, end));
-    const nodes = builder.copy(this.parser, tree, start);
-    if (this.keepTrees) return { start, end, tree, nodes };
+    const copy = builder.copy(this.parser, tree, start);
+    if (this.keepTrees) return { start, end, tree, copy };
     tree.delete();
-    return { start, end, tree: undefined, nodes };
+    return { start, end, tree: undefined, copy };
   }
 
   private release(chunks: readonly Chunk[]): void {

@@ -4,86 +4,173 @@ import type { PythonParser } from './parser';
 import type { RawCursor } from './wasmCursor';
 
 /**
- * A JavaScript copy of a tree-sitter syntax tree, made once per parse and kept between edits: every
- * question a rule asks of a node (its type, fields, children, text) is then answered in JavaScript,
- * not by a call into WebAssembly. After an edit only the statements the edit touched are copied
- * again; the others are moved to their new offsets and kept. ERROR nodes are copied without their
- * insides, which nothing analyses. The copy offers the part of web-tree-sitter's `Node` interface
- * that the engine and the rules use.
+ * A JavaScript copy of a tree-sitter syntax tree, so that every question a rule asks of a node (its
+ * type, fields, children, text) is answered in JavaScript, not by a call into WebAssembly.
+ *
+ * A module is parsed chunk by chunk (chunks.ts); each chunk is copied once per parse into typed
+ * arrays, in document order, with offsets relative to the chunk's start. A node object is made only
+ * when something asks for the node (the walk hands it to a listener, a rule reaches it), and the
+ * chunk keeps it, so a node is one object for as long as its chunk lives. A chunk an edit did not
+ * reach is moved to its new offset by changing one number. ERROR nodes are copied without their
+ * insides, which nothing analyses. Nodes offer the part of web-tree-sitter's `Node` interface that
+ * the engine and the rules use.
  */
 
 export const ERROR_TYPE_ID = 0xffff;
 
-/**
- * A statement's subtree (top-level, or in a suite) and where it starts in the current text. Node
- * offsets are kept relative to it, so a kept statement moves by changing one number per statement.
- */
-interface Block {
-  base: number;
-  tree: SyntaxTree;
-  /** The statements nested in this one, which have blocks of their own. */
-  nested: Block[];
-  top?: SyntaxNode;
-}
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
 
 let nextId = 1;
 
-/** The children of every leaf: one shared, frozen array, as most nodes are leaves. */
+/** The children of every leaf: one shared, frozen array. */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
+
+/** One chunk's nodes, in document order. */
+export class ChunkTree {
+  /** The grammar's type id of each node (ERROR_TYPE_ID for a syntax error). */
+  readonly types: Uint16Array;
+  readonly flags: Uint8Array;
+  readonly fieldIds: Uint16Array;
+  /** Offsets relative to `base`. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** The parent's index, or -1 for the chunk's top-level nodes. */
+  readonly parents: Int32Array;
+  /** The index after the node's last descendant: its children are `i + 1`, then `after` of each. */
+  readonly after: Int32Array;
+  /** Indices of the top-level nodes. */
+  readonly top: number[];
+  private readonly nodes: Array<SyntaxNode | undefined>;
+
+  constructor(
+    /** Where the chunk starts in the module text. */
+    public base: number,
+    /** The module copy the chunk belongs to now. */
+    public tree: SyntaxTree,
+    readonly tables: LanguageTables,
+    scratch: Scratch,
+    readonly count: number,
+    top: number[],
+  ) {
+    this.types = scratch.types.slice(0, count);
+    this.flags = scratch.flags.slice(0, count);
+    this.fieldIds = scratch.fieldIds.slice(0, count);
+    this.starts = scratch.starts.slice(0, count);
+    this.ends = scratch.ends.slice(0, count);
+    this.parents = scratch.parents.slice(0, count);
+    this.after = scratch.after.slice(0, count);
+    this.top = top;
+    this.nodes = new Array(count);
+  }
+
+  /** The node object for an index, made on first use. */
+  node(index: number): SyntaxNode {
+    return (this.nodes[index] ??= new SyntaxNode(this, index));
+  }
+
+  hasError(): boolean {
+    for (const i of this.top) if (this.flags[i] & HAS_ERROR) return true;
+    return false;
+  }
+}
 
 export class SyntaxNode {
   readonly id = nextId++;
-  parent: SyntaxNode | null = null;
-  children: SyntaxNode[] = NO_CHILDREN;
-  /** Field names of the children, by index (only when some child has one). */
-  fields: Array<string | null> | null = null;
-  hasError = false;
+  private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
 
   constructor(
-    readonly type: string,
-    /** The grammar's id for the type (0xffff for ERROR), for lookups by number. */
-    readonly typeId: number,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
-    /** Offsets relative to the block's base. */
-    private readonly relStart: number,
-    private readonly relEnd: number,
-    public block: Block,
+    /** The node's chunk; for the module node, none. */
+    readonly chunk: ChunkTree | null,
+    readonly index: number,
+    private readonly module?: SyntaxTree,
   ) {}
 
+  get typeId(): number {
+    return this.chunk ? this.chunk.types[this.index] : this.module!.moduleTypeId;
+  }
+
+  get type(): string {
+    if (!this.chunk) return 'module';
+    const id = this.chunk.types[this.index];
+    return id === ERROR_TYPE_ID ? 'ERROR' : this.chunk.tables.names[id];
+  }
+
+  get isNamed(): boolean {
+    return !this.chunk || (this.chunk.flags[this.index] & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return !!this.chunk && (this.chunk.flags[this.index] & MISSING) !== 0;
+  }
+
+  get hasError(): boolean {
+    if (!this.chunk) return this.module!.chunks.some((c) => c.hasError());
+    return (this.chunk.flags[this.index] & HAS_ERROR) !== 0;
+  }
+
   get isError(): boolean {
-    return this.type === 'ERROR';
+    return !!this.chunk && this.chunk.types[this.index] === ERROR_TYPE_ID;
   }
 
   get startIndex(): number {
-    return this.block.base + this.relStart;
+    return this.chunk ? this.chunk.base + this.chunk.starts[this.index] : 0;
   }
 
   get endIndex(): number {
-    return this.block.base + this.relEnd;
+    return this.chunk ? this.chunk.base + this.chunk.ends[this.index] : this.module!.text.length;
   }
 
   get tree(): SyntaxTree {
-    return this.block.tree;
+    return this.chunk ? this.chunk.tree : this.module!;
   }
 
   get text(): string {
-    return this.block.tree.text.slice(this.startIndex, this.endIndex);
+    return this.tree.text.slice(this.startIndex, this.endIndex);
   }
 
   get startPosition(): { row: number; column: number } {
-    const p = this.block.tree.lines.positionAt(this.startIndex);
+    const p = this.tree.lines.positionAt(this.startIndex);
     return { row: p.line, column: p.column };
   }
 
   get endPosition(): { row: number; column: number } {
-    const p = this.block.tree.lines.positionAt(this.endIndex);
+    const p = this.tree.lines.positionAt(this.endIndex);
     return { row: p.line, column: p.column };
   }
 
+  get parent(): SyntaxNode | null {
+    if (!this.chunk) return null;
+    const p = this.chunk.parents[this.index];
+    return p === -1 ? this.chunk.tree.rootNode : this.chunk.node(p);
+  }
+
+  get children(): SyntaxNode[] {
+    if (this.kids) return this.kids;
+    if (!this.chunk) return (this.kids = this.module!.chunks.flatMap((c) => c.top.map((i) => c.node(i))));
+    const { chunk, index } = this;
+    const end = chunk.after[index];
+    if (end === index + 1) return (this.kids = NO_CHILDREN);
+    const kids: SyntaxNode[] = [];
+    for (let c = index + 1; c < end; c = chunk.after[c]) kids.push(chunk.node(c));
+    return (this.kids = kids);
+  }
+
+  /** Field names of the children, by index, or null when no child has one. */
+  get fields(): Array<string | null> | null {
+    const chunk = this.chunk;
+    if (!chunk) return null;
+    const kids = this.children;
+    if (!kids.some((k) => chunk.fieldIds[k.index] !== 0)) return null;
+    return kids.map((k) => chunk.tables.fields[chunk.fieldIds[k.index]] ?? null);
+  }
+
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children.length === 0 ? NO_CHILDREN : this.children.filter((c) => c.isNamed));
+    if (this.named) return this.named;
+    const kids = this.children;
+    return (this.named = kids.length === 0 ? NO_CHILDREN : kids.filter((c) => c.isNamed));
   }
 
   get childCount(): number {
@@ -99,7 +186,8 @@ export class SyntaxNode {
   }
 
   get lastChild(): SyntaxNode | null {
-    return this.children[this.children.length - 1] ?? null;
+    const kids = this.children;
+    return kids[kids.length - 1] ?? null;
   }
 
   get nextNamedSibling(): SyntaxNode | null {
@@ -118,15 +206,24 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    const fields = this.fields;
-    if (!fields) return null;
-    for (let i = 0; i < fields.length; i++) if (fields[i] === name) return this.children[i];
+    const chunk = this.chunk;
+    if (!chunk) return null;
+    const field = chunk.tables.fieldIds.get(name);
+    if (field === undefined) return null;
+    const { index } = this;
+    const end = chunk.after[index];
+    for (let c = index + 1; c < end; c = chunk.after[c]) if (chunk.fieldIds[c] === field) return chunk.node(c);
     return null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    const fields = this.fields;
-    return fields ? this.children.filter((_, i) => fields[i] === name) : [];
+    const chunk = this.chunk;
+    const field = chunk?.tables.fieldIds.get(name);
+    if (!chunk || field === undefined) return [];
+    const out: SyntaxNode[] = [];
+    const end = chunk.after[this.index];
+    for (let c = this.index + 1; c < end; c = chunk.after[c]) if (chunk.fieldIds[c] === field) out.push(chunk.node(c));
+    return out;
   }
 
   equals(other: SyntaxNode | null | undefined): boolean {
@@ -137,13 +234,15 @@ export class SyntaxNode {
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
     const out: SyntaxNode[] = [];
-    const visit = (n: SyntaxNode): void => {
-      for (const c of n.children) {
-        if (c.isNamed && wanted.includes(c.type)) out.push(c);
-        visit(c);
+    const scan = (chunk: ChunkTree, from: number, to: number): void => {
+      const { names } = chunk.tables;
+      for (let i = from; i < to; i++) {
+        const id = chunk.types[i];
+        if (chunk.flags[i] & NAMED && wanted.includes(id === ERROR_TYPE_ID ? 'ERROR' : names[id])) out.push(chunk.node(i));
       }
     };
-    visit(this);
+    if (!this.chunk) for (const c of this.module!.chunks) scan(c, 0, c.count);
+    else scan(this.chunk, this.index + 1, this.chunk.after[this.index]);
     return out;
   }
 
@@ -161,9 +260,10 @@ export class SyntaxNode {
   toString(): string {
     if (this.isMissing) return `(MISSING ${this.isNamed ? this.type : JSON.stringify(this.type)})`;
     const parts: string[] = [];
+    const fields = this.fields;
     this.children.forEach((c, i) => {
       if (!c.isNamed && !c.isMissing) return;
-      const field = this.fields?.[i];
+      const field = fields?.[i];
       parts.push(` ${field ? `${field}: ` : ''}${c.toString()}`);
     });
     return `(${this.type}${parts.join('')})`;
@@ -172,186 +272,145 @@ export class SyntaxNode {
 
 export type Node = SyntaxNode;
 
-/** A copied tree and the text it was parsed from. */
+/** A module's copy: its chunks, in order, and the text they were parsed from. */
 export class SyntaxTree {
   readonly rootNode: SyntaxNode;
+  readonly chunks: ChunkTree[] = [];
+  readonly moduleTypeId: number;
   private lineIndex?: LineIndex;
 
   private constructor(
     readonly text: string,
-    rootType: string,
     /** The grammar, for checking the node types rules listen to. */
     readonly language: Language,
   ) {
-    this.rootNode = new SyntaxNode(rootType, language.idForNodeType(rootType, true) ?? 0, true, false, 0, text.length, { base: 0, tree: this, nested: [] });
+    this.moduleTypeId = languageTables(language).moduleTypeId;
+    this.rootNode = new SyntaxNode(null, -1, this);
   }
 
   get lines(): LineIndex {
     return (this.lineIndex ??= new LineIndex(this.text));
   }
 
-  /** Starts a copy of a module parsed chunk by chunk (see chunks.ts): its top-level nodes are added chunk by chunk. */
+  /** Starts a copy of a module parsed chunk by chunk (see chunks.ts): its chunks are added in order. */
   static build(text: string, language: Language): SyntaxTreeBuilder {
-    return new SyntaxTreeBuilder(new SyntaxTree(text, 'module', language));
+    return new SyntaxTreeBuilder(new SyntaxTree(text, language));
   }
 }
 
-export interface ChunkEdit {
-  /** The edit, in module offsets: `start` to `oldEnd` in the previous text, `start` to `newEnd` in this one. */
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
-
-/** Adds chunks' top-level nodes to a new module copy, in order. */
+/** Adds chunks to a new module copy, in order. */
 export class SyntaxTreeBuilder {
   constructor(private readonly out: SyntaxTree) {}
 
-  /**
-   * Copies the top-level nodes of `tree`, the parse of the chunk that starts at `offset`. With the
-   * chunk's `previous` nodes and the edit between them, statements the edit did not touch are kept.
-   */
-  copy(parser: PythonParser, tree: Tree, offset: number, previous?: { nodes: readonly SyntaxNode[]; edit: ChunkEdit }): SyntaxNode[] {
-    const root = this.out.rootNode;
-    const first = root.children.length;
-    const kept = previous ? keptStatements(previous.nodes, previous.edit) : undefined;
-    const copier = new Copier(tree, this.out, offset, kept, previous?.edit);
+  /** Copies `tree`, the parse of the chunk that starts at `offset`. */
+  copy(parser: PythonParser, tree: Tree, offset: number): ChunkTree {
+    const tables = languageTables(tree.language);
+    const copier = new Copier(tables);
     const withErrors = tree.rootNode.hasError;
     const cursor = parser.cursor(tree);
+    const top: number[] = [];
     try {
-      copier.children(cursor, root, root.block, withErrors);
+      copier.children(cursor, -1, withErrors, top);
     } finally {
       cursor.close();
     }
-    return root.children.slice(first);
+    const chunk = new ChunkTree(offset, this.out, tables, copier.scratch, copier.count, top);
+    this.out.chunks.push(chunk);
+    return chunk;
   }
 
-  /** Keeps the top-level nodes of an unchanged chunk, moved by `delta`. */
-  keep(nodes: readonly SyntaxNode[], delta: number): void {
-    const root = this.out.rootNode;
-    for (const node of nodes) {
-      rebase(node.block, delta, this.out);
-      node.parent = root;
-      addChild(root, node, null);
-      root.block.nested.push(node.block);
-    }
+  /** Keeps an unchanged chunk, now starting at `offset`. */
+  keep(chunk: ChunkTree, offset: number): void {
+    chunk.base = offset;
+    chunk.tree = this.out;
+    this.out.chunks.push(chunk);
   }
 
   done(): SyntaxTree {
-    const root = this.out.rootNode;
-    root.hasError = root.children.some((c) => c.hasError);
     return this.out;
   }
 }
 
-/** Statements among `nodes` (at any depth) that an edit did not touch, by type and old range. */
-function keptStatements(nodes: readonly SyntaxNode[], edit: { start: number; oldEnd: number }): Map<string, SyntaxNode> {
-  const kept = new Map<string, SyntaxNode>();
-  const visit = (blocks: readonly Block[]): void => {
-    for (const inner of blocks) {
-      const top = inner.top!;
-      if (top.endIndex < edit.start || top.startIndex > edit.oldEnd) kept.set(`${top.type}:${top.startIndex}:${top.endIndex}`, top);
-      else visit(inner.nested);
-    }
-  };
-  visit(nodes.map((n) => n.block));
-  return kept;
+/** Growable typed arrays a copy is written into before it is sliced to size. */
+interface Scratch {
+  types: Uint16Array;
+  flags: Uint8Array;
+  fieldIds: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  parents: Int32Array;
+  after: Int32Array;
 }
 
-/** Moves a kept statement (and the statements nested in it) into the new tree. */
-function rebase(block: Block, delta: number, tree: SyntaxTree): void {
-  block.base += delta;
-  block.tree = tree;
-  for (const inner of block.nested) rebase(inner, delta, tree);
+function scratchOf(size: number): Scratch {
+  return {
+    types: new Uint16Array(size),
+    flags: new Uint8Array(size),
+    fieldIds: new Uint16Array(size),
+    starts: new Int32Array(size),
+    ends: new Int32Array(size),
+    parents: new Int32Array(size),
+    after: new Int32Array(size),
+  };
 }
+
+/** One set of scratch arrays per process, grown when a chunk needs more. */
+let shared = scratchOf(1 << 14);
 
 class Copier {
-  private readonly names: string[];
-  private readonly named: boolean[];
-  private readonly fields: Array<string | null>;
-  private readonly delta: number;
+  count = 0;
+  scratch = shared;
 
-  constructor(
-    tree: Tree,
-    private readonly out: SyntaxTree,
-    /** Where the parsed chunk starts in the module. */
-    private readonly offset: number,
-    private readonly kept: Map<string, SyntaxNode> | undefined,
-    private readonly edit: ChunkEdit | undefined,
-  ) {
-    const tables = languageTables(tree.language);
-    this.names = tables.names;
-    this.named = tables.named;
-    this.fields = tables.fields;
-    this.delta = edit ? edit.newEnd - edit.oldEnd : 0;
+  constructor(private readonly tables: LanguageTables) {}
+
+  private grow(): void {
+    const bigger = scratchOf(this.scratch.types.length * 2);
+    for (const key of Object.keys(bigger) as Array<keyof Scratch>) (bigger[key] as Int32Array).set(this.scratch[key] as Int32Array);
+    shared = this.scratch = bigger;
   }
 
-  /** Copies the children of the node at the cursor into `parent`; leaves the cursor where it was. */
-  children(cursor: RawCursor, parent: SyntaxNode, block: Block, withErrors: boolean): void {
-    if (!cursor.gotoFirstChild()) return;
-    const statements = parent.type === 'module' || parent.type === 'block';
-    const topLevel = parent === this.out.rootNode;
+  /**
+   * Copies the children of the node at the cursor, whose index is `parent`; leaves the cursor where
+   * it was. Returns whether any child has an error.
+   */
+  children(cursor: RawCursor, parent: number, withErrors: boolean, top?: number[]): boolean {
+    if (!cursor.gotoFirstChild()) return false;
+    const named = this.tables.named;
+    let anyError = false;
     do {
+      if (this.count === this.scratch.types.length) this.grow();
+      const s = this.scratch;
+      const i = this.count++;
+      top?.push(i);
       const typeId = cursor.typeId();
-      const type = typeId === ERROR_TYPE_ID ? 'ERROR' : this.names[typeId];
-      const isNamed = typeId === ERROR_TYPE_ID || this.named[typeId];
-      const start = cursor.startIndex() + this.offset;
-      const end = cursor.endIndex() + this.offset;
-      const field = this.fields[cursor.fieldId()] ?? null;
-      if (statements && isNamed) {
-        const reused = this.reusable(type, start, end);
-        if (reused) {
-          rebase(reused.block, start - reused.startIndex, this.out);
-          reused.parent = parent;
-          addChild(parent, reused, field);
-          block.nested.push(reused.block);
-          continue;
-        }
-      }
-      let own = block;
-      let errors = withErrors;
-      // Every top-level node has a block of its own, so that a kept chunk moves by its blocks alone.
-      if (statements && (isNamed || topLevel)) {
-        own = { base: start, tree: this.out, nested: [] };
-        block.nested.push(own);
-        // Only a statement that holds an error needs its nodes asked whether they are missing.
-        if (withErrors) errors = cursor.hasError();
-      }
-      const node = new SyntaxNode(type, typeId, isNamed, errors && cursor.isMissing(), start - own.base, end - own.base, own);
-      if (own !== block) own.top = node;
-      node.parent = parent;
-      addChild(parent, node, field);
-      // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the file.
-      if (type !== 'ERROR') this.children(cursor, node, own, errors);
-      node.hasError = type === 'ERROR' || node.isMissing || node.children.some((c) => c.hasError);
+      const isError = typeId === ERROR_TYPE_ID;
+      let flags = isError || named[typeId] ? NAMED : 0;
+      if (withErrors && cursor.isMissing()) flags |= MISSING;
+      s.types[i] = typeId;
+      s.starts[i] = cursor.startIndex();
+      s.ends[i] = cursor.endIndex();
+      s.fieldIds[i] = cursor.fieldId();
+      s.parents[i] = parent;
+      // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the chunk.
+      // Only a subtree that holds an error needs its nodes asked whether they are missing.
+      const childErrors = !isError && this.children(cursor, i, withErrors && cursor.hasError());
+      if (isError || flags & MISSING || childErrors) flags |= HAS_ERROR;
+      // `children` may have grown the scratch arrays.
+      this.scratch.flags[i] = flags;
+      this.scratch.after[i] = this.count;
+      if (flags & HAS_ERROR) anyError = true;
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
-  }
-
-  /** The previous copy of a statement at this place, if the edit cannot have changed it. */
-  private reusable(type: string, start: number, end: number): SyntaxNode | undefined {
-    const { kept, edit } = this;
-    if (!kept || !edit) return undefined;
-    if (end < edit.start) return kept.get(`${type}:${start}:${end}`);
-    // After the edit, and on a later line: its indentation is its own.
-    if (start > edit.newEnd && this.out.text.lastIndexOf('\n', start - 1) >= edit.newEnd) {
-      return kept.get(`${type}:${start - this.delta}:${end - this.delta}`);
-    }
-    return undefined;
+    return anyError;
   }
 }
 
-function addChild(parent: SyntaxNode, child: SyntaxNode, field: string | null): void {
-  if (field !== null && !parent.fields) parent.fields = parent.children.map(() => null);
-  if (parent.children === NO_CHILDREN) parent.children = [child];
-  else parent.children.push(child);
-  parent.fields?.push(field);
-}
-
-interface LanguageTables {
+export interface LanguageTables {
   names: string[];
   named: boolean[];
   fields: Array<string | null>;
+  fieldIds: Map<string, number>;
+  moduleTypeId: number;
 }
 
 const tableCache = new WeakMap<Language, LanguageTables>();
@@ -366,9 +425,64 @@ function languageTables(language: Language): LanguageTables {
       named.push(language.nodeTypeIsNamed(id));
     }
     const fields: Array<string | null> = [null];
-    for (let id = 1; id <= language.fieldCount; id++) fields.push(language.fieldNameForId(id));
-    tables = { names, named, fields };
+    const fieldIds = new Map<string, number>();
+    for (let id = 1; id <= language.fieldCount; id++) {
+      const name = language.fieldNameForId(id);
+      fields.push(name);
+      if (name) fieldIds.set(name, id);
+    }
+    tables = { names, named, fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0 };
     tableCache.set(language, tables);
   }
   return tables;
+}
+
+type Visit = (node: SyntaxNode) => void;
+
+/**
+ * The one walk: every named node in document order goes to the `enter` listeners of its type id,
+ * and to the `exit` ones after its descendants. Only nodes with listeners become objects. Syntax
+ * errors are not walked into; the outermost ERROR and MISSING nodes are returned.
+ */
+export function walkNamed(tree: SyntaxTree, enter: ReadonlyArray<Visit[] | undefined>, exit: ReadonlyArray<Visit[] | undefined>): SyntaxNode[] {
+  const errors: SyntaxNode[] = [];
+  const root = tree.rootNode;
+  const rootEnter = enter[tree.moduleTypeId];
+  if (rootEnter) for (const fn of rootEnter) fn(root);
+  const open: number[] = [];
+  for (const chunk of tree.chunks) {
+    const { types, flags, after, count } = chunk;
+    for (let i = 0; i < count; ) {
+      while (open.length > 0 && after[open[open.length - 1]] <= i) {
+        const j = open.pop()!;
+        for (const fn of exit[types[j]]!) fn(chunk.node(j));
+      }
+      const f = flags[i];
+      const type = types[i];
+      if (f & MISSING || type === ERROR_TYPE_ID) {
+        errors.push(chunk.node(i));
+        i = after[i];
+        continue;
+      }
+      // Anonymous nodes (punctuation, keywords) have no listeners and no named descendants.
+      if (!(f & NAMED)) {
+        i = after[i];
+        continue;
+      }
+      const onEnter = enter[type];
+      if (onEnter) {
+        const node = chunk.node(i);
+        for (const fn of onEnter) fn(node);
+      }
+      if (exit[type]) open.push(i);
+      i++;
+    }
+    while (open.length > 0) {
+      const j = open.pop()!;
+      for (const fn of exit[types[j]]!) fn(chunk.node(j));
+    }
+  }
+  const rootExit = exit[tree.moduleTypeId];
+  if (rootExit) for (const fn of rootExit) fn(root);
+  return errors;
 }
