@@ -1,6 +1,6 @@
 import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
-import { joinCells, type CellMap, type Notebook, type NotebookCell } from './notebook';
+import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule } from './chunkedModule';
 import type { SyntaxTree } from './mirror';
 import type { PythonParser } from './parser';
@@ -128,6 +128,7 @@ export interface LiveCell {
 export class NotebookDocument extends LiveModule {
   private cells: LiveCell[] = [];
   private map: CellMap | undefined;
+  private masked = new Map<string, { text: string; cell: MaskedCell }>();
 
   constructor(parser: PythonParser, cells: LiveCell[], public version: number) {
     super(parser);
@@ -175,11 +176,18 @@ export class NotebookDocument extends LiveModule {
 
   /** `sameLayout`: only a cell's text changed, so the chunks away from the change are kept. */
   private rebuild(sameLayout = true): void {
-    const code: Array<[number, string]> = [];
+    const code: MaskedCell[] = [];
+    const masked = new Map<string, { text: string; cell: MaskedCell }>();
     this.cells.forEach((c, i) => {
-      if (c.kind === 'code') code.push([i, c.text]);
+      if (c.kind !== 'code') return;
+      // Masking magics reads the whole cell: a cell whose text did not change keeps its masked copy.
+      const known = this.masked.get(c.id);
+      const cell = known && known.text === c.text ? (known.cell.cell === i ? known.cell : { ...known.cell, cell: i }) : maskedCell(i, c.text);
+      masked.set(c.id, { text: c.text, cell });
+      code.push(cell);
     });
-    const module = joinCells(code);
+    this.masked = masked;
+    const module = joinMasked(code);
     this.map = module.cells;
     this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout);
   }

@@ -80,6 +80,7 @@ export class SyntaxNode {
   readonly id = nextId++;
   private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
+  private memos?: Map<string, unknown>;
 
   constructor(
     /** The node's chunk; for the module node, none. */
@@ -224,6 +225,15 @@ export class SyntaxNode {
     const end = chunk.after[this.index];
     for (let c = this.index + 1; c < end; c = chunk.after[c]) if (chunk.fieldIds[c] === field) out.push(chunk.node(c));
     return out;
+  }
+
+  /** A value derived from the node alone, computed once: the node lives as long as its chunk. */
+  memo<T>(slot: string, compute: () => T): T {
+    const memos = (this.memos ??= new Map());
+    if (memos.has(slot)) return memos.get(slot) as T;
+    const value = compute();
+    memos.set(slot, value);
+    return value;
   }
 
   equals(other: SyntaxNode | null | undefined): boolean {

@@ -119,16 +119,32 @@ export interface NotebookModule {
  * changing any offset, so an edit computed on the module maps to the same offsets in the cell.
  */
 export function joinCells(codeCells: ReadonlyArray<readonly [number, string]>): NotebookModule {
+  return joinMasked(codeCells.map(([cell, source]) => maskedCell(cell, source)));
+}
+
+/** A code cell ready to join: its magics masked, its lines counted. */
+export interface MaskedCell {
+  cell: number;
+  masked: string;
+  lines: number;
+}
+
+export function maskedCell(cell: number, source: string): MaskedCell {
+  const masked = maskMagics(source);
+  return { cell, masked, lines: countLines(masked) };
+}
+
+/** Joins masked cells (a live notebook masks only the cell that changed). */
+export function joinMasked(cells: readonly MaskedCell[]): NotebookModule {
   const segments: CellSegment[] = [];
   const parts: string[] = [];
   let offset = 0;
   let line = 0;
-  for (const [cell, source] of codeCells) {
-    const masked = maskMagics(source);
+  for (const { cell, masked, lines } of cells) {
     segments.push({ cell, start: offset, line, length: masked.length });
     parts.push(masked);
     offset += masked.length + 1;
-    line += countLines(masked);
+    line += lines;
   }
   return { text: parts.join('\n'), cells: new CellMap(segments) };
 }

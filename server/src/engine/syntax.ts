@@ -9,15 +9,8 @@ import type { TextEdit } from './types';
  * `call` asks for the same callee and arguments, and a statement an edit did not touch keeps its
  * nodes, so its facts carry over to the next analysis.
  */
-const memos = new WeakMap<Node, Map<string, unknown>>();
-
 function memo<T>(node: Node, slot: string, compute: () => T): T {
-  let values = memos.get(node);
-  if (!values) memos.set(node, (values = new Map()));
-  if (values.has(slot)) return values.get(slot) as T;
-  const value = compute();
-  values.set(slot, value);
-  return value;
+  return node.memo(slot, compute);
 }
 
 /** The called expression of a call (`f` in `f(x)`, `a.b.m` in `a.b.m(x)`). */
