@@ -216,6 +216,29 @@ describe('the live document', () => {
     }
   });
 
+  it('skips a local rule in the untouched statements where it found nothing, until module facts change', async () => {
+    const engine = await loadEngine();
+    const seen: string[] = [];
+    const local = probeRule((s) => ({ call: (n: Node) => s.push(n.text) }), seen);
+    local.meta.local = true;
+    const everywhere = probeRule(() => ({}), []);
+    const rules = [...ALL_ACTIVE, { rule: local, severity: 'information' as const, options: {} }, { rule: everywhere, severity: 'information' as const, options: {} }];
+    const text = 'import pandas as pd\n\n\ndef a():\n    f(1)\n\n\ndef b():\n    g(2)\n\n\ndf = pd.read_csv("x")\n\n\ndef c():\n    h(df)\n';
+    const doc = new PythonDocument(engine.parser, text, 1);
+    doc.analyze(rules);
+    expect(seen).toEqual(['f(1)', 'g(2)', 'pd.read_csv("x")', 'h(df)']);
+    // An edit inside b(): the probe reports nothing anywhere, so only b() is walked for it again.
+    seen.length = 0;
+    doc.update([{ range: { start: { line: 8, column: 6 }, end: { line: 8, column: 6 } }, text: '0' }], 2);
+    doc.analyze(rules);
+    expect(seen).toEqual(['g(02)']);
+    // Rebinding `df` to something else changes what later statements may see: c() is walked again.
+    seen.length = 0;
+    doc.update([{ range: { start: { line: 11, column: 5 }, end: { line: 11, column: 26 } }, text: '1' }], 3);
+    doc.analyze(rules);
+    expect(seen).toEqual(['h(df)']);
+  });
+
   it('copies a syntax error without its insides', async () => {
     const engine = await loadEngine();
     const root = engine.copy('x = (1,\ny = 2\n').rootNode;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import { walkNamed, type SyntaxTree } from './mirror';
+import { walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { SemanticModel } from './semantic';
@@ -23,6 +23,20 @@ export interface AnalysisInput {
   /** For a notebook: where each code cell sits in `text`, and the notebook itself. */
   cells?: CellMap;
   notebook?: Notebook;
+  /** For a live document: what the last analyses learnt, so that the next can skip work. */
+  cache?: AnalysisCache;
+}
+
+/**
+ * What a live document keeps from one analysis to the next: the chunks (top-level statements) in
+ * which the local rules found nothing, with the semantic model's module state at their start. Such
+ * a chunk, reached again with the same module state, cannot give those rules anything new to say,
+ * so they skip it; the other rules, and the semantic model, still see every chunk. A chunk with a
+ * finding is always analysed again, so its findings and fixes are computed afresh.
+ */
+export class AnalysisCache {
+  rules = '';
+  quiet = new WeakMap<ChunkTree, string>();
 }
 
 export interface AnalysisResult {
@@ -51,7 +65,13 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const semantic = new SemanticModel(text);
   semantic.collectModuleImports(tree.rootNode);
 
+  // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
   const table = new DispatchTable(tree.language);
+  const shared = new DispatchTable(tree.language);
+  const both = (register: (t: DispatchTable) => void): void => {
+    register(table);
+    register(shared);
+  };
   const pending: PendingReport[] = [];
   const failed = new Set<AnyRule>();
   const ruleErrors: string[] = [];
@@ -66,38 +86,75 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   };
   const moduleExits: Array<() => void> = [];
 
-  for (const t of SEMANTIC_ENTER) table.on(t, (n) => semantic.enter(n));
+  for (const t of SEMANTIC_ENTER) both((d) => d.on(t, (n) => semantic.enter(n)));
   const suppressions: Suppression[] = [];
-  table.on('comment', (n) => {
-    const s = parseSuppression(n.text, n.startIndex, n.startPosition.row);
-    if (s) suppressions.push(s);
-  });
+  both((d) =>
+    d.on('comment', (n) => {
+      const s = parseSuppression(n.text, n.startIndex, n.startPosition.row);
+      if (s) suppressions.push(s);
+    }),
+  );
 
+  let localReports = 0;
+  const localRules: string[] = [];
   for (const active of rules) {
     const { meta } = active.rule;
     if (meta.requires && !meta.requires.some((m) => semantic.isImported(m))) continue;
+    if (meta.local) localRules.push(`${meta.id}${JSON.stringify(active.options)}`);
     const listeners = active.rule.create({
       text,
       root: tree.rootNode,
       options: active.options,
       semantic,
       notebook: input.notebook,
-      report: (report) => pending.push({ active, report }),
+      report: (report) => {
+        if (meta.local) localReports++;
+        pending.push({ active, report });
+      },
     });
+    const targets = meta.local ? [table] : [table, shared];
     for (const [key, fn] of Object.entries(listeners)) {
       if (!fn) continue;
       if (key === 'module:exit') {
         moduleExits.push(() => guard(active, fn as () => void)(tree.rootNode));
       } else if (key.endsWith(':exit')) {
-        table.onExit(key.slice(0, -5), guard(active, fn as Listener));
+        const listener = guard(active, fn as Listener);
+        for (const t of targets) t.onExit(key.slice(0, -5), listener);
       } else {
-        table.on(key, guard(active, fn as Listener));
+        const listener = guard(active, fn as Listener);
+        for (const t of targets) t.on(key, listener);
       }
     }
   }
-  for (const t of SEMANTIC_EXIT) table.onExit(t, (n) => semantic.exit(n));
+  for (const t of SEMANTIC_EXIT) both((d) => d.onExit(t, (n) => semantic.exit(n)));
 
-  const syntaxErrors = walkNamed(tree, table.enter, table.exit);
+  const cache = input.cache;
+  const rulesKey = localRules.join('\n');
+  if (cache && cache.rules !== rulesKey) {
+    cache.rules = rulesKey;
+    cache.quiet = new WeakMap();
+  }
+  // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never skipped.
+  const firstLines = text.indexOf('\n', text.indexOf('\n') + 1) + 1 || text.length;
+  let entryState = '';
+  let reportsBefore = 0;
+  for (const fn of table.enter[tree.moduleTypeId] ?? []) fn(tree.rootNode);
+  const syntaxErrors = walkNamed(
+    tree,
+    (chunk) => {
+      if (!cache || localRules.length === 0 || failed.size > 0 || chunk.base < firstLines) return table;
+      entryState = semantic.moduleState();
+      reportsBefore = localReports;
+      return cache.quiet.get(chunk) === entryState ? shared : table;
+    },
+    (chunk, used) => {
+      if (!cache || used !== table || entryState === '') return;
+      if (localReports === reportsBefore && failed.size === 0) cache.quiet.set(chunk, entryState);
+      else cache.quiet.delete(chunk);
+      entryState = '';
+    },
+  );
+  for (const fn of table.exit[tree.moduleTypeId] ?? []) fn(tree.rootNode);
   for (const exit of moduleExits) exit();
 
   const lines = tree.lines;
@@ -128,7 +185,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
 }
 
 /** Listeners by node type, kept by the grammar's type ids (a type name may have several). */
-class DispatchTable {
+class DispatchTable implements Listeners {
   readonly enter: Array<Listener[] | undefined> = [];
   readonly exit: Array<Listener[] | undefined> = [];
 

@@ -1,4 +1,4 @@
-import { analyze, type ActiveRule, type AnalysisResult } from './analyzer';
+import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule } from './chunkedModule';
@@ -49,6 +49,7 @@ function offsetAt(text: string, p: Position): number {
  */
 abstract class LiveModule {
   private module: ChunkedModule | undefined;
+  private readonly cache = new AnalysisCache();
   protected text = '';
 
   constructor(protected readonly parser: PythonParser) {}
@@ -85,7 +86,7 @@ abstract class LiveModule {
   }
 
   protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
-    return analyze({ text: this.text, tree: this.syntax(), cells, notebook }, rules);
+    return analyze({ text: this.text, tree: this.syntax(), cells, notebook, cache: this.cache }, rules);
   }
 
   dispose(): void {

@@ -449,18 +449,25 @@ function languageTables(language: Language): LanguageTables {
 
 type Visit = (node: SyntaxNode) => void;
 
+/** Listeners by type id. */
+export interface Listeners {
+  readonly enter: ReadonlyArray<Visit[] | undefined>;
+  readonly exit: ReadonlyArray<Visit[] | undefined>;
+}
+
 /**
  * The one walk: every named node in document order goes to the `enter` listeners of its type id,
- * and to the `exit` ones after its descendants. Only nodes with listeners become objects. Syntax
+ * and to the `exit` ones after its descendants. Only nodes with listeners become objects. Each chunk
+ * is walked with the listeners `chunkStart` picks for it; `chunkEnd` hears when it is done. Syntax
  * errors are not walked into; the outermost ERROR and MISSING nodes are returned.
  */
-export function walkNamed(tree: SyntaxTree, enter: ReadonlyArray<Visit[] | undefined>, exit: ReadonlyArray<Visit[] | undefined>): SyntaxNode[] {
+export function walkNamed(tree: SyntaxTree, chunkStart: (chunk: ChunkTree) => Listeners, chunkEnd?: (chunk: ChunkTree, used: Listeners) => void): SyntaxNode[] {
   const errors: SyntaxNode[] = [];
   const root = tree.rootNode;
-  const rootEnter = enter[tree.moduleTypeId];
-  if (rootEnter) for (const fn of rootEnter) fn(root);
   const open: number[] = [];
   for (const chunk of tree.chunks) {
+    const listeners = chunkStart(chunk);
+    const { enter, exit } = listeners;
     const { types, flags, after, count } = chunk;
     for (let i = 0; i < count; ) {
       while (open.length > 0 && after[open[open.length - 1]] <= i) {
@@ -491,8 +498,8 @@ export function walkNamed(tree: SyntaxTree, enter: ReadonlyArray<Visit[] | undef
       const j = open.pop()!;
       for (const fn of exit[types[j]]!) fn(chunk.node(j));
     }
+    chunkEnd?.(chunk, listeners);
   }
-  const rootExit = exit[tree.moduleTypeId];
-  if (rootExit) for (const fn of rootExit) fn(root);
+  void root;
   return errors;
 }

@@ -41,6 +41,14 @@ export interface RuleMeta {
   tag?: 'unnecessary' | 'deprecated';
   /** The rule runs only where one of these modules (or a submodule) is imported. */
   requires?: string[];
+  /**
+   * Whether what the rule reports in a top-level statement depends only on that statement and on
+   * what the semantic model knows at its start: the rule keeps nothing from one top-level statement
+   * for the next, has no `module:exit`, and decides from nothing outside the statement (its fixes
+   * may insert elsewhere). A live document then skips the rule in statements where it found nothing
+   * last time and that nothing has changed for.
+   */
+  local?: boolean;
 }
 
 export interface FixSpec {

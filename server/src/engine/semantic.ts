@@ -99,7 +99,40 @@ export class SemanticModel {
   private readonly importedModules = new Set<string>();
   private readonly resolved = new Map<number, string | undefined>();
 
+  /** Two running hashes of every change to module-level facts, in order (see `moduleState`). */
+  private stateHash = 0x811c9dc5;
+  private stateSum = 0;
+  private stateChanges = 0;
+
   constructor(private readonly text: string) {}
+
+  /**
+   * A fingerprint of what the model knows at module level (imports and module-level names), which
+   * is all that carries from one top-level statement to the next: two walks that reach a statement
+   * with the same fingerprint answer every question inside it alike.
+   */
+  moduleState(): string {
+    return `${this.stateHash >>> 0}.${this.stateSum >>> 0}.${this.stateChanges}`;
+  }
+
+  private noteChange(change: string): void {
+    let h = this.stateHash;
+    let sum = this.stateSum;
+    for (let i = 0; i < change.length; i++) {
+      const c = change.charCodeAt(i);
+      h = Math.imul(h ^ c, 16777619);
+      sum = (Math.imul(sum, 31) + c) | 0;
+    }
+    this.stateHash = Math.imul(h ^ 10, 16777619);
+    this.stateSum = (Math.imul(sum, 31) + 10) | 0;
+    this.stateChanges++;
+  }
+
+  private addModule(module: string): void {
+    if (this.importedModules.has(module)) return;
+    this.importedModules.add(module);
+    this.noteChange(`import ${module}`);
+  }
 
   /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
   isImported(module: string): boolean {
@@ -143,12 +176,12 @@ export class SemanticModel {
           const module = name.childForFieldName('name')?.text;
           const alias = name.childForFieldName('alias')?.text;
           if (module && alias) {
-            this.importedModules.add(module);
+            this.addModule(module);
             this.bind(alias, { type: 'import', qualifiedName: module });
           }
         } else {
           const module = name.text;
-          this.importedModules.add(module);
+          this.addModule(module);
           const head = module.split('.')[0];
           this.bind(head, { type: 'import', qualifiedName: head });
         }
@@ -158,7 +191,7 @@ export class SemanticModel {
     const moduleNode = node.childForFieldName('module_name');
     if (!moduleNode || moduleNode.type === 'relative_import') return;
     const module = moduleNode.text;
-    this.importedModules.add(module);
+    this.addModule(module);
     for (const name of node.childrenForFieldName('name')) {
       if (!name) continue;
       if (name.type === 'aliased_import') {
@@ -174,7 +207,7 @@ export class SemanticModel {
   private bindImported(module: string, imported: string, alias: string): void {
     const qualifiedName = `${module}.${imported}`;
     // `from torch import nn` imports a submodule; remember it as imported too.
-    this.importedModules.add(qualifiedName);
+    this.addModule(qualifiedName);
     this.bind(alias, { type: 'import', qualifiedName });
   }
 
@@ -377,6 +410,7 @@ export class SemanticModel {
       }
     }
     scope.bindings.set(name, binding);
+    if (scope === this.moduleScope) this.noteChange(`${name}=${binding.type}:${binding.type === 'import' ? binding.qualifiedName : binding.type === 'value' ? binding.kind : binding.instanceKind}`);
     const dot = name.indexOf('.');
     if (dot !== -1) {
       const head = name.slice(0, dot);

@@ -19,6 +19,7 @@ export default defineRule({
     code: 'MLD202',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['pandas'],
     messages: {

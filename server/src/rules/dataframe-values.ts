@@ -9,6 +9,7 @@ export default defineRule({
     code: 'MLD207',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['pandas'],
     messages: { default: 'Use `.to_numpy()` instead of `.values` on a pandas object.' },

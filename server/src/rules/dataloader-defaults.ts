@@ -13,6 +13,7 @@ export default defineRule({
     code: 'MLD406',
     category: 'api-misuse',
     severity: 'information',
+    local: true,
     fix: 'safe',
     requires: ['torch'],
     messages: {

@@ -28,6 +28,7 @@ export default defineRule<Options>({
     code: 'MLD701',
     category: 'self-admitted',
     severity: 'information',
+    local: true,
     fix: 'none',
     options: {
       tags: {

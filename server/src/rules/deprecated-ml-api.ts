@@ -19,6 +19,7 @@ export default defineRule({
     code: 'MLD405',
     category: 'api-misuse',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['sklearn', 'pandas', 'numpy', 'torch', 'tensorflow'],
     messages: {

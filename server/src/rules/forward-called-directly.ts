@@ -7,6 +7,7 @@ export default defineRule({
     code: 'MLD403',
     category: 'api-misuse',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['torch'],
     messages: {

@@ -28,6 +28,7 @@ export default defineRule<Options>({
     code: 'MLD210',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     options: {
       ignorePrefixes: {

@@ -22,6 +22,7 @@ export default defineRule({
     code: 'MLD203',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['pandas', 'numpy'],
     messages: {

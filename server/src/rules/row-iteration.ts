@@ -20,6 +20,7 @@ export default defineRule({
     code: 'MLD208',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'none',
     requires: ['pandas', 'numpy'],
     messages: {

@@ -21,6 +21,7 @@ export default defineRule<Options>({
     code: 'MLD211',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'none',
     requires: ['pandas', 'numpy', 'sklearn', 'polars', 'torch', 'tensorflow'],
     options: {

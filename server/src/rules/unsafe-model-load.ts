@@ -10,6 +10,7 @@ export default defineRule({
     code: 'MLD105',
     category: 'reproducibility',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['pickle', 'joblib', 'torch', 'dill', 'cloudpickle'],
     messages: {

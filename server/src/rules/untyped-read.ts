@@ -12,6 +12,7 @@ export default defineRule({
     code: 'MLD209',
     category: 'data',
     severity: 'information',
+    local: true,
     fix: 'unsafe',
     requires: ['pandas'],
     messages: {

@@ -23,6 +23,7 @@ export default defineRule({
     code: 'MLD104',
     category: 'reproducibility',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['pickle', 'joblib', 'torch', 'keras', 'tensorflow', 'dill', 'cloudpickle'],
     messages: {
