@@ -3,9 +3,10 @@ import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
 import { walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
+import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
-import { SemanticModel } from './semantic';
+import { SemanticModel, type ModuleChange } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
 import type { Finding, Fix, Severity } from './types';
 
@@ -28,15 +29,29 @@ export interface AnalysisInput {
 }
 
 /**
- * What a live document keeps from one analysis to the next: the chunks (top-level statements) in
- * which the local rules found nothing, with the semantic model's module state at their start. Such
- * a chunk, reached again with the same module state, cannot give those rules anything new to say,
- * so they skip it; the other rules, and the semantic model, still see every chunk. A chunk with a
- * finding is always analysed again, so its findings and fixes are computed afresh.
+ * What a live document keeps from one analysis to the next, for each chunk (top-level statement or
+ * group of them) an edit did not reach: what the local rules reported in it and the facts they took
+ * from it, the changes it made to the module-level facts of the semantic model, and where its syntax
+ * errors and suppression comments are. A chunk reached with the same module-level facts as last
+ * time cannot give the local rules anything new, so it is not walked for them again: its results
+ * are reused and its changes replayed. A chunk where a local rule offered a fix is always walked
+ * again, so that the fix is computed against the current text.
  */
 export class AnalysisCache {
   rules = '';
-  quiet = new WeakMap<ChunkTree, string>();
+  chunks = new WeakMap<ChunkTree, ChunkRecord>();
+}
+
+interface ChunkRecord {
+  /** The semantic model's module state when the walk reached the chunk. */
+  entry: string;
+  /** Where the chunk started then: reports given by offsets are kept relative to it. */
+  base: number;
+  reports: Array<{ ruleId: string; report: Report }>;
+  facts: Map<string, unknown>;
+  changes: ModuleChange[];
+  errors: Node[];
+  comments: Node[];
 }
 
 export interface AnalysisResult {
@@ -61,100 +76,141 @@ interface PendingReport {
  * listeners subscribed to its type, and nothing else is visited twice.
  */
 export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): AnalysisResult {
-  const { text, tree } = input;
+  const { text, tree, cache } = input;
   const semantic = new SemanticModel(text);
   semantic.collectModuleImports(tree.rootNode);
 
   // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
-  const table = new DispatchTable(tree.language);
+  const everything = new DispatchTable(tree.language);
   const shared = new DispatchTable(tree.language);
   const both = (register: (t: DispatchTable) => void): void => {
-    register(table);
+    register(everything);
     register(shared);
   };
   const pending: PendingReport[] = [];
   const failed = new Set<AnyRule>();
   const ruleErrors: string[] = [];
-  const guard = (active: ActiveRule, fn: Listener): Listener => (node) => {
-    if (failed.has(active.rule)) return;
+  const guard = <A extends unknown[], R>(active: ActiveRule, fn: (...args: A) => R) => (...args: A): R | undefined => {
+    if (failed.has(active.rule)) return undefined;
     try {
-      fn(node);
+      return fn(...args);
     } catch (e) {
       failed.add(active.rule);
       ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
+      return undefined;
     }
   };
   const moduleExits: Array<() => void> = [];
 
+  /** What the walk of the current chunk gives the cache. */
+  let current: ChunkRecord | undefined;
   for (const t of SEMANTIC_ENTER) both((d) => d.on(t, (n) => semantic.enter(n)));
   const suppressions: Suppression[] = [];
   both((d) =>
     d.on('comment', (n) => {
       const s = parseSuppression(n.text, n.startIndex, n.startPosition.row);
-      if (s) suppressions.push(s);
+      if (!s) return;
+      suppressions.push(s);
+      current?.comments.push(n);
     }),
   );
 
-  let localReports = 0;
-  const localRules: string[] = [];
+  const byId = new Map<string, ActiveRule>();
+  const created: string[] = [];
+  const chunkExits: Array<{ active: ActiveRule; fn: () => unknown; facts: unknown[] }> = [];
+  let allLocal = true;
   for (const active of rules) {
     const { meta } = active.rule;
     if (meta.requires && !meta.requires.some((m) => semantic.isImported(m))) continue;
-    if (meta.local) localRules.push(`${meta.id}${JSON.stringify(active.options)}`);
+    byId.set(meta.id, active);
+    created.push(`${meta.id}${meta.local ? '' : ' (walks every chunk)'}${JSON.stringify(active.options)}`);
+    const facts: unknown[] = [];
     const listeners = active.rule.create({
       text,
       root: tree.rootNode,
       options: active.options,
       semantic,
       notebook: input.notebook,
+      chunkFacts: facts,
       report: (report) => {
-        if (meta.local) localReports++;
         pending.push({ active, report });
+        if (meta.local) current?.reports.push({ ruleId: meta.id, report });
       },
     });
-    const targets = meta.local ? [table] : [table, shared];
+    const targets = meta.local ? [everything] : [everything, shared];
     for (const [key, fn] of Object.entries(listeners)) {
       if (!fn) continue;
       if (key === 'module:exit') {
-        moduleExits.push(() => guard(active, fn as () => void)(tree.rootNode));
-      } else if (key.endsWith(':exit')) {
-        const listener = guard(active, fn as Listener);
-        for (const t of targets) t.onExit(key.slice(0, -5), listener);
+        const exit = guard(active, fn as () => void);
+        moduleExits.push(() => exit());
+      } else if (key === 'chunk:exit') {
+        if (!meta.local) throw new Error(`${meta.id}: only a local rule can have a chunk:exit listener`);
+        chunkExits.push({ active, fn: guard(active, fn as () => unknown), facts });
       } else {
-        const listener = guard(active, fn as Listener);
-        for (const t of targets) t.on(key, listener);
+        // A rule that is not local needs every chunk walked.
+        if (!meta.local) allLocal = false;
+        const listener = guard(active, fn as Listener) as Listener;
+        if (key.endsWith(':exit')) for (const t of targets) t.onExit(key.slice(0, -5), listener);
+        else for (const t of targets) t.on(key, listener);
       }
     }
   }
   for (const t of SEMANTIC_EXIT) both((d) => d.onExit(t, (n) => semantic.exit(n)));
 
-  const cache = input.cache;
-  const rulesKey = localRules.join('\n');
+  const rulesKey = `${created.join('\n')}\n${notebookKey(input.notebook)}`;
   if (cache && cache.rules !== rulesKey) {
     cache.rules = rulesKey;
-    cache.quiet = new WeakMap();
+    cache.chunks = new WeakMap();
   }
-  // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never skipped.
+  // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never reused.
   const firstLines = text.indexOf('\n', text.indexOf('\n') + 1) + 1 || text.length;
-  let entryState = '';
-  let reportsBefore = 0;
-  for (const fn of table.enter[tree.moduleTypeId] ?? []) fn(tree.rootNode);
-  const syntaxErrors = walkNamed(
+  const syntaxErrors: Node[] = [];
+  for (const fn of everything.enter[tree.moduleTypeId] ?? []) fn(tree.rootNode);
+  walkNamed(
     tree,
     (chunk) => {
-      if (!cache || localRules.length === 0 || failed.size > 0 || chunk.base < firstLines) return table;
-      entryState = semantic.moduleState();
-      reportsBefore = localReports;
-      return cache.quiet.get(chunk) === entryState ? shared : table;
+      const entry = semantic.moduleState();
+      const known = cache?.chunks.get(chunk);
+      if (known && known.entry === entry && failed.size === 0 && chunk.base >= firstLines) {
+        for (const { ruleId, report } of known.reports) {
+          const active = byId.get(ruleId)!;
+          const moved = report.start === undefined ? report : { ...report, start: report.start + chunk.base - known.base, end: report.end! + chunk.base - known.base };
+          pending.push({ active, report: moved });
+        }
+        for (const exit of chunkExits) exit.facts.push(known.facts.get(exit.active.rule.meta.id));
+        if (!allLocal) return shared;
+        // Nothing else needs the walk: replay what it would do.
+        semantic.replay(known.changes);
+        syntaxErrors.push(...known.errors);
+        for (const n of known.comments) suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
+        return undefined;
+      }
+      current = { entry, base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
+      semantic.record();
+      return everything;
     },
-    (chunk, used) => {
-      if (!cache || used !== table || entryState === '') return;
-      if (localReports === reportsBefore && failed.size === 0) cache.quiet.set(chunk, entryState);
-      else cache.quiet.delete(chunk);
-      entryState = '';
+    (chunk, used, errors) => {
+      syntaxErrors.push(...errors);
+      if (used !== everything || !current) return;
+      const record = current;
+      current = undefined;
+      record.changes = semantic.recorded();
+      record.errors = errors;
+      for (const exit of chunkExits) {
+        const facts = exit.fn();
+        exit.facts.push(facts);
+        record.facts.set(exit.active.rule.meta.id, facts);
+      }
+      if (!cache) return;
+      const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ report }) => !report.fixes?.length);
+      if (!reusable) {
+        cache.chunks.delete(chunk);
+        return;
+      }
+      cache.chunks.set(chunk, record);
     },
   );
-  for (const fn of table.exit[tree.moduleTypeId] ?? []) fn(tree.rootNode);
+  for (const fn of everything.exit[tree.moduleTypeId] ?? []) fn(tree.rootNode);
   for (const exit of moduleExits) exit();
 
   const lines = tree.lines;
@@ -360,4 +416,13 @@ class FindingBuilder {
     }
     return names.reverse().join('.');
   }
+}
+
+/**
+ * What of a notebook the local rules may read while walking a chunk: the cells' kinds, execution
+ * counts and failures, not their text. When it changes, nothing is reused.
+ */
+function notebookKey(notebook: NotebookData | undefined): string {
+  if (!notebook) return '';
+  return notebook.cells.map((c) => `${c.kind[0]}${c.executionCount ?? '-'}${c.outputs.some((o) => o.outputType === 'error') ? '!' : ''}`).join(',');
 }

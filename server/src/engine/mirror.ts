@@ -458,15 +458,22 @@ export interface Listeners {
 /**
  * The one walk: every named node in document order goes to the `enter` listeners of its type id,
  * and to the `exit` ones after its descendants. Only nodes with listeners become objects. Each chunk
- * is walked with the listeners `chunkStart` picks for it; `chunkEnd` hears when it is done. Syntax
- * errors are not walked into; the outermost ERROR and MISSING nodes are returned.
+ * is walked with the listeners `chunkStart` picks for it (none: it is skipped); `chunkEnd` hears when
+ * it is done, with the outermost ERROR and MISSING nodes in it, which are not walked into.
  */
-export function walkNamed(tree: SyntaxTree, chunkStart: (chunk: ChunkTree) => Listeners, chunkEnd?: (chunk: ChunkTree, used: Listeners) => void): SyntaxNode[] {
-  const errors: SyntaxNode[] = [];
-  const root = tree.rootNode;
+export function walkNamed(
+  tree: SyntaxTree,
+  chunkStart: (chunk: ChunkTree) => Listeners | undefined,
+  chunkEnd: (chunk: ChunkTree, used: Listeners | undefined, errors: SyntaxNode[]) => void,
+): void {
   const open: number[] = [];
   for (const chunk of tree.chunks) {
     const listeners = chunkStart(chunk);
+    const errors: SyntaxNode[] = [];
+    if (!listeners) {
+      chunkEnd(chunk, undefined, errors);
+      continue;
+    }
     const { enter, exit } = listeners;
     const { types, flags, after, count } = chunk;
     for (let i = 0; i < count; ) {
@@ -498,8 +505,6 @@ export function walkNamed(tree: SyntaxTree, chunkStart: (chunk: ChunkTree) => Li
       const j = open.pop()!;
       for (const fn of exit[types[j]]!) fn(chunk.node(j));
     }
-    chunkEnd?.(chunk, listeners);
+    chunkEnd(chunk, listeners, errors);
   }
-  void root;
-  return errors;
 }

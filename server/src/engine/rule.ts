@@ -42,11 +42,16 @@ export interface RuleMeta {
   /** The rule runs only where one of these modules (or a submodule) is imported. */
   requires?: string[];
   /**
-   * Whether what the rule reports in a top-level statement depends only on that statement and on
-   * what the semantic model knows at its start: the rule keeps nothing from one top-level statement
-   * for the next, has no `module:exit`, and decides from nothing outside the statement (its fixes
-   * may insert elsewhere). A live document then skips the rule in statements where it found nothing
-   * last time and that nothing has changed for.
+   * Whether the rule works chunk by chunk, so that a live document can skip the chunks an edit did
+   * not reach. A chunk is a top-level statement (a few, when joined by a decorator, `else` or a
+   * backslash); every notebook cell starts one. A local rule:
+   * - keeps nothing in its listeners from one chunk to the next: what later decisions need it returns
+   *   from `chunk:exit` (and resets), and `module:exit` reads those facts in `context.chunkFacts`;
+   * - decides what to report while walking a chunk from that chunk alone, the semantic model's answers
+   *   and its options (fixes may edit elsewhere: a chunk with a fix is always walked again);
+   * - keeps nodes, not offsets, in its facts (a reused chunk may have moved), and in `module:exit` does
+   *   not ask the semantic model about nodes (what it needs it asks while walking, into the facts);
+   * - reads of a notebook, while walking, only the cells' kinds, execution counts and failures.
    */
   local?: boolean;
 }
@@ -76,15 +81,21 @@ export interface RuleContext<O> {
   readonly semantic: SemanticModel;
   /** Set when the text is a notebook's code cells; the rule can read cells and outputs. */
   readonly notebook?: Notebook;
+  /** What the rule's `chunk:exit` returned for each chunk so far, in order (for `module:exit`). */
+  readonly chunkFacts: readonly unknown[];
   report(report: Report): void;
 }
 
 /**
  * Listeners by node type (tree-sitter-python names such as `call`); `type:exit` runs when the walk
- * leaves the node, and `module:exit` once after the whole walk.
+ * leaves the node, `chunk:exit` (local rules) after each chunk, returning the facts kept from it
+ * (`context.chunkFacts`), and `module:exit` once after the whole walk.
  */
 export type Listener = (node: Node) => void;
-export type Listeners = Record<string, Listener | undefined> & { 'module:exit'?: () => void };
+export type Listeners = Record<string, Listener | undefined> & {
+  'chunk:exit'?: () => unknown;
+  'module:exit'?: () => void;
+};
 
 export interface Rule<O = Record<string, never>> {
   meta: RuleMeta;

@@ -21,12 +21,15 @@ export type ValueKind =
   /** A Keras model (`keras.Sequential(...)`, `keras.models.load_model(...)`). */
   | 'keras-model';
 
-type Binding =
+export type Binding =
   | { type: 'import'; qualifiedName: string }
   | { type: 'value'; kind: ValueKind | undefined }
   | { type: 'class'; instanceKind: ValueKind | undefined };
 
 type ScopeType = 'module' | 'class' | 'function';
+
+/** A change to module-level facts, as noted while a chunk is walked and replayed when it is not. */
+export type ModuleChange = { name: string; binding: Binding } | { module: string };
 
 class Scope {
   readonly bindings = new Map<string, Binding>();
@@ -103,6 +106,7 @@ export class SemanticModel {
   private stateHash = 0x811c9dc5;
   private stateSum = 0;
   private stateChanges = 0;
+  private recording: ModuleChange[] | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -132,6 +136,27 @@ export class SemanticModel {
     if (this.importedModules.has(module)) return;
     this.importedModules.add(module);
     this.noteChange(`import ${module}`);
+    this.recording?.push({ module });
+  }
+
+  /** Starts noting changes to module-level facts: a chunk is about to be walked. */
+  record(): void {
+    this.recording = [];
+  }
+
+  /** The changes noted since `record()`. */
+  recorded(): ModuleChange[] {
+    const changes = this.recording ?? [];
+    this.recording = undefined;
+    return changes;
+  }
+
+  /** Applies the changes an earlier walk of an unchanged chunk noted, as if the chunk were walked. */
+  replay(changes: readonly ModuleChange[]): void {
+    for (const c of changes) {
+      if ('module' in c) this.addModule(c.module);
+      else this.bind(c.name, c.binding);
+    }
   }
 
   /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
@@ -410,6 +435,7 @@ export class SemanticModel {
       }
     }
     scope.bindings.set(name, binding);
+    if (scope === this.moduleScope) this.recording?.push({ name, binding });
     if (scope === this.moduleScope) this.noteChange(`${name}=${binding.type}:${binding.type === 'import' ? binding.qualifiedName : binding.type === 'value' ? binding.kind : binding.instanceKind}`);
     const dot = name.indexOf('.');
     if (dot !== -1) {
