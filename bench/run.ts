@@ -30,8 +30,15 @@ function stat(values: number[]): Stat {
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 }
 
-function runWorker(mode: string, listFile: string): Sample {
-  const r = spawnSync(process.execPath, [join(__dirname, 'worker.js'), mode, listFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
+interface MemoryResult {
+  baselineHeapMB: number;
+  openHeapMB: number;
+  afterCloseHeapMB: number[];
+  wasmMB: number[];
+}
+
+function runWorker(mode: string, listFile: string, nodeArgs: string[] = []): Sample {
+  const r = spawnSync(process.execPath, [...nodeArgs, join(__dirname, 'worker.js'), mode, listFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${mode} worker failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
   );
   const ratio = (a: string, b: string) => throughput[a].ms.median / throughput[b].ms.median;
 
+  const memory = runWorker('memory', listFile, ['--expose-gc']) as unknown as MemoryResult;
   const typing10k = await typingLatency(firstLines(corpus.files, 10_000), EDITS, 1);
   const typing5k = await typingLatency(firstLines(corpus.files, 5_000), EDITS, 2);
   const notebook = await notebookLatency(firstCells(corpus.files, 300), EDITS, 3);
@@ -111,10 +119,17 @@ async function main(): Promise<void> {
     ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor') },
     typing: { file10k: typing10k, file5k: typing5k, notebook300: notebook },
     workspaceScan: scan,
+    memory,
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   printTable(results, throughput, typing10k, typing5k, notebook, scan);
+  const mb = (n: number) => n.toFixed(1);
+  console.log(
+    `\nmemory, every corpus file opened as a live document, analysed, edited and closed, 5 rounds: JS heap ${mb(memory.baselineHeapMB)} MB at rest, ` +
+      `${mb(memory.openHeapMB)} MB with all open, after closing ${memory.afterCloseHeapMB.map(mb).join(' / ')} MB; ` +
+      `tree-sitter's WebAssembly memory ${memory.wasmMB.map(mb).join(' / ')} MB`,
+  );
 }
 
 function printTable(

@@ -41,6 +41,11 @@ export class PythonParser {
     return new PythonParser(parser, language, runtime);
   }
 
+  /** The size of web-tree-sitter's WebAssembly memory, which grows with the trees alive at once and never shrinks. */
+  wasmMemoryBytes(): number {
+    return this.runtime.HEAP32.buffer.byteLength;
+  }
+
   /** A cursor over `tree` that calls the runtime directly; `close()` it when done. */
   cursor(tree: Tree): RawCursor {
     return new RawCursor(this.runtime, tree);
