@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkStarts } from '../../server/src/engine/chunks';
 import { activeRules } from '../../server/src/engine/config';
-import { NotebookDocument, type LiveCell } from '../../server/src/engine/documents';
+import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
 import { SyntaxTree } from '../../server/src/engine/mirror';
 import { RULES } from '../../server/src/rules';
 import { loadEngine } from '../support/engine';
@@ -105,6 +105,41 @@ describe('top-level chunks', () => {
     const ids = engine.analyzeSource(text, rules).findings.map((f) => f.ruleId);
     expect(ids).toContain('syntax-error');
     expect(ids).toContain('dataframe-values');
+  });
+});
+
+describe('the live module', () => {
+  it('gives what a fresh analysis gives after whole lines are inserted, replaced and removed, at the top too', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    const base = ['train_model.py', 'features.py', 'train_net.py'].map((f) => readFileSync(join(__dirname, '..', '..', 'examples', f), 'utf8')).join('\n');
+    const pool = base.split('\n');
+    let seed = 3;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let run = 0; run < 6; run++) {
+      const lines = base.split('\n');
+      const doc = new PythonDocument(engine.parser, base, 1);
+      doc.analyze(rules);
+      for (let i = 0; i < 50; i++) {
+        const at = rand(3) === 0 ? rand(3) : rand(lines.length - 1);
+        const line = pool[rand(pool.length)];
+        const op = rand(3);
+        if (op === 0) {
+          doc.update([{ range: { start: { line: at, column: 0 }, end: { line: at, column: 0 } }, text: line + '\n' }], doc.version + 1);
+          lines.splice(at, 0, line);
+        } else if (op === 1) {
+          doc.update([{ range: { start: { line: at, column: 0 }, end: { line: at + 1, column: 0 } }, text: '' }], doc.version + 1);
+          lines.splice(at, 1);
+        } else {
+          doc.update([{ range: { start: { line: at, column: 0 }, end: { line: at, column: lines[at].length } }, text: line }], doc.version + 1);
+          lines[at] = line;
+        }
+        const text = lines.join('\n');
+        const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+        const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+        expect(live).toEqual(fresh);
+      }
+    }
   });
 });
 

@@ -101,20 +101,28 @@ export class ChunkedModule {
     }
     const replaced = old.slice(first, resume);
     const reused = new Set<Chunk>();
-    /** Where an offset of this text was in the last one (none inside the edited span). */
-    const before = (p: number) => (p <= edit.start ? p : p >= edit.newEnd ? p - delta : -1);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
-      const untouched = end <= edit.start || start >= edit.newEnd;
-      const previous = replaced.find((c) => c.start === before(start) && c.end === before(end));
-      if (previous && untouched) {
-        builder.keep(previous.copy, start);
-        chunks.push({ ...previous, start, end });
-        reused.add(previous);
-      } else if (previous?.tree) {
-        // The chunk the edit is in, with the same extent: re-parse it incrementally.
+      // Wholly before the edit, or wholly after it: the same text as an old chunk, if one had that extent.
+      const untouched =
+        end <= edit.start ? replaced.find((c) => c.start === start && c.end === end) : start >= edit.newEnd ? replaced.find((c) => c.start === start - delta && c.end === end - delta) : undefined;
+      // Holding the edit, with the same extent as the old chunk that held it.
+      const previous = untouched ?? (start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined);
+      if (untouched) {
+        builder.keep(untouched.copy, start);
+        chunks.push({ ...untouched, start, end });
+        reused.add(untouched);
+      } else if (previous?.tree && !previous.tree.rootNode.hasError) {
+        // The chunk the edit is in, with the same extent: re-parse it incrementally. Where the result
+        // has a syntax error, tree-sitter's recovery may depend on the old tree: parse afresh, so that
+        // the tree is what the text alone gives (as in the CLI).
         applyEdit(previous.tree, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
-        const tree = this.parser.parse(text.slice(start, end), previous.tree);
+        const chunkText = text.slice(start, end);
+        let tree = this.parser.parse(chunkText, previous.tree);
+        if (tree.rootNode.hasError) {
+          tree.delete();
+          tree = this.parser.parse(chunkText);
+        }
         chunks.push({ start, end, tree, copy: builder.copy(this.parser, tree, start) });
       } else {
         chunks.push(this.parseChunk(builder, text, start, end));
