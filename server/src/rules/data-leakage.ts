@@ -29,9 +29,13 @@ const TRAIN_TEST_SPLIT = 'sklearn.model_selection.train_test_split';
 
 type InstanceKind = 'transformer' | 'splitter' | 'search';
 
-interface Instance {
+/** What a constructor call makes, if it is a transformer, a CV splitter or a search. */
+interface Template {
   kind: InstanceKind;
   cls: string;
+}
+
+interface Instance extends Template {
   fitted: boolean;
   /** The fit on whole data this instance carries, if any. */
   event?: FitEvent;
@@ -44,12 +48,64 @@ interface FitEvent {
   splitter?: string;
 }
 
+/** A constructor call as the walk read it: its identity (see `callIdentity`) and what it makes. */
+interface Made {
+  call: number;
+  template?: Template;
+}
+
+/**
+ * Names are keyed by scope node id and name (`12:X`, `module:X`). Each step is one listener's
+ * work with every answer of the semantic model already taken, so the whole file can be replayed.
+ */
+type Step = SplitStep | MethodStep | AssignStep;
+
+/** A split or cross-validation function called on data. */
+interface SplitStep {
+  type: 'split';
+  keys: Array<string | undefined>;
+  splitter: string;
+  rawCounts: boolean;
+}
+
+/** `fit`, `fit_transform` or `split` called on a constructor call in place or on a name. */
+interface MethodStep {
+  type: 'method';
+  call: Node;
+  callId: number;
+  method: 'fit' | 'fit_transform' | 'split';
+  instance: Made | string;
+  /** The keys of the positional arguments' rows, and the name of the first one. */
+  keys: Array<string | undefined>;
+  data?: string;
+  /** Where `fit_transform` on a name would become `transform`. */
+  fix?: Node;
+}
+
+interface AssignStep {
+  type: 'assign';
+  targets: AssignedName[];
+  /** In order, what the right side may carry a fit event in: fit calls (by identity) and name keys; none for a split. */
+  sources: Array<number | string>;
+  /** For `name = Constructor()` (or `Constructor().fit(...)`): the target's key and the calls that may make it. */
+  bind?: { key?: string; made: Made[] };
+}
+
+interface AssignedName {
+  key: string;
+  /** Rebound to other data: whatever the name held is forgotten. */
+  clears: boolean;
+  /** Which part of `train_test_split`'s result the name receives. */
+  part?: 'train' | 'test';
+}
+
 export default defineRule({
   meta: {
     id: 'data-leakage',
     code: 'MLD201',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['sklearn'],
     messages: {
@@ -102,160 +158,134 @@ export default defineRule({
      */
     const scopedKey = (name: string): string => {
       const scope = semantic.enclosing(name.startsWith('self.') ? 'class_definition' : 'function_definition');
-      return scope ? `${scope.startIndex}:${name}` : `module:${name}`;
+      return scope ? `${scope.id}:${name}` : `module:${name}`;
     };
     const keyOf = (node: Node): string | undefined => {
       const name = dottedName(node);
       return name ? scopedKey(name) : undefined;
     };
-
-    const instances = new Map<string, Instance>();
-    const raw = new Map<string, FitEvent>();
-    const derived = new Map<string, FitEvent>();
-    const testParts = new Set<string>();
-    const eventsByCall = new Map<number, FitEvent>();
-    const onTest: Array<{ call: Node; transformer: string; data: string; fix?: Node }> = [];
-    const leaks: FitEvent[] = [];
-
-    const instanceOf = (receiver: Node | undefined): Instance | undefined => {
-      if (!receiver) return undefined;
-      if (receiver.type === 'call') return constructed(receiver);
-      const k = keyOf(receiver);
-      return k ? instances.get(k) : undefined;
+    const rowsKey = (node: Node): string | undefined => {
+      const name = rootName(node);
+      return name ? scopedKey(name) : undefined;
     };
-    const byCall = new Map<number, Instance | undefined>();
-    // One Instance per constructor call, so `sc = StandardScaler().fit(X)` binds the instance the fit marked.
-    const constructed = (call: Node): Instance | undefined => {
-      if (!byCall.has(call.startIndex)) byCall.set(call.startIndex, construct(call));
-      return byCall.get(call.startIndex);
+
+    /** This chunk's steps, in walk order. */
+    let steps: Step[] = [];
+    /** What this chunk's constructor calls make, by identity: the first reading of a call holds. */
+    let templates = new Map<number, Template | undefined>();
+    /** Identities of this chunk's `fit`/`fit_transform` calls, the only calls that can carry a fit event. */
+    let fitCalls = new Set<number>();
+
+    const made = (call: Node): Made => {
+      const id = callIdentity(call);
+      if (!templates.has(id)) templates.set(id, construct(call));
+      return { call: id, template: templates.get(id) };
     };
-    const construct = (call: Node): Instance | undefined => {
+    const construct = (call: Node): Template | undefined => {
       const q = semantic.qualifiedName(calleeOf(call));
       if (!q) return undefined;
       const cls = q.slice(q.lastIndexOf('.') + 1);
       if (!/^[A-Z]/.test(cls)) return undefined;
       if (q.startsWith('sklearn.model_selection.')) {
-        if (CV_SPLITTERS.has(cls)) return { kind: 'splitter', cls, fitted: false };
-        if (SEARCHES.has(cls)) return { kind: 'search', cls, fitted: false };
+        if (CV_SPLITTERS.has(cls)) return { kind: 'splitter', cls };
+        if (SEARCHES.has(cls)) return { kind: 'search', cls };
         return undefined;
       }
       const transformer = TRANSFORMER_MODULES.some((m) => q.startsWith(m)) || q === 'sklearn.compose.ColumnTransformer';
-      return transformer && !STATELESS.has(cls) ? { kind: 'transformer', cls, fitted: false } : undefined;
+      return transformer && !STATELESS.has(cls) ? { kind: 'transformer', cls } : undefined;
     };
 
-    const recordFit = (call: Node, transformer: Instance, receiver: Node): void => {
-      const dataNode = callArguments(call).positional[0];
-      const data = dataNode && rootName(dataNode);
-      const alreadyFitted = transformer.fitted;
-      transformer.fitted = true;
-      if (!data) return;
-      const key = scopedKey(data);
-      if (testParts.has(key)) {
-        const fixable = calledName(call) === 'fit_transform' && alreadyFitted && receiver.type !== 'call';
-        onTest.push({ call, transformer: transformer.cls, data, fix: fixable ? calleeOf(call)?.childForFieldName('attribute') ?? undefined : undefined });
-        return;
-      }
-      const event: FitEvent = { call, transformer: transformer.cls, data };
-      transformer.event = event;
-      eventsByCall.set(call.startIndex, event);
-      raw.set(key, event);
+    const methodStep = (call: Node, method: string, receiver: Node): MethodStep | undefined => {
+      const instance = receiver.type === 'call' ? made(receiver) : keyOf(receiver);
+      if (method !== 'fit' && method !== 'fit_transform' && method !== 'split') return undefined;
+      if (!instance || (typeof instance !== 'string' && !instance.template)) return undefined;
+      const { positional } = callArguments(call);
+      const fix = method === 'fit_transform' && receiver.type !== 'call' ? calleeOf(call)?.childForFieldName('attribute') ?? undefined : undefined;
+      const callId = callIdentity(call);
+      if (method !== 'split') fitCalls.add(callId);
+      return { type: 'method', call, callId, method, instance, keys: positional.map(rowsKey), data: positional[0] && rootName(positional[0]), fix };
     };
 
-    const checkSplit = (dataArgs: Node[], splitter: string, rawCounts: boolean): void => {
-      for (const arg of dataArgs) {
-        const name = rootName(arg);
-        if (!name) continue;
+    const assignStep = (right: Node, left: Node): AssignStep | undefined => {
+      const targets = targetsOf(left);
+      const isSplit = right.type === 'call' && semantic.qualifiedName(calleeOf(right)) === TRAIN_TEST_SPLIT;
+      const inside = right.descendantsOfType(['call', 'identifier', 'attribute']);
+      const mentioned = new Set(inside.map((n) => (n.type === 'call' ? undefined : keyOf(n))));
+      const named: AssignedName[] = [];
+      targets.forEach((target, i) => {
+        const name = rootName(target);
+        if (!name) return;
         const key = scopedKey(name);
-        const event = derived.get(key) ?? (rawCounts ? raw.get(key) : undefined);
-        if (event && !event.splitter) {
-          event.splitter = splitter;
-          leaks.push(event);
-        }
-      }
+        const simple = target.type === 'identifier' || (target.type === 'attribute' && dottedName(target) === name);
+        const part = isSplit && simple && targets.length > 1 ? (i % 2 === 1 ? 'test' : 'train') : undefined;
+        named.push({ key, clears: simple && !mentioned.has(key), part });
+      });
+      const bind = bindOf(right, targets);
+      // With no target name and no instance to bind, replaying the step would change nothing.
+      if (named.length === 0 && !bind) return undefined;
+      return { type: 'assign', targets: named, sources: isSplit ? [] : sourcesIn(inside), bind };
     };
 
-    /** The fit event an expression carries: a fit in it, or a name holding transformed data or a fitted transformer. */
-    const eventIn = (node: Node): FitEvent | undefined => {
-      for (const n of node.descendantsOfType(['call', 'identifier', 'attribute'])) {
-        if (!n) continue;
-        if (n.type === 'call') {
-          const e = eventsByCall.get(n.startIndex);
-          if (e) return e;
-          continue;
-        }
-        const k = keyOf(n);
-        if (!k) continue;
-        const e = derived.get(k) ?? instances.get(k)?.event;
-        if (e) return e;
+    /** Fit calls and name keys in document order, each once: the first that carries an event wins. */
+    const sourcesIn = (inside: Node[]): Array<number | string> => {
+      const sources = new Set<number | string>();
+      for (const n of inside) {
+        const source = n.type === 'call' ? callIdentity(n) : keyOf(n);
+        if (source !== undefined && (typeof source === 'string' || fitCalls.has(source))) sources.add(source);
       }
-      return undefined;
+      return [...sources];
+    };
+
+    const bindOf = (right: Node, targets: Node[]): AssignStep['bind'] => {
+      if (right.type !== 'call' || targets.length !== 1 || (targets[0].type !== 'identifier' && targets[0].type !== 'attribute')) return undefined;
+      const receiver = calledName(right) === 'fit' ? receiverOf(right) : undefined;
+      const calls = [made(right)];
+      if (!calls[0].template && receiver?.type === 'call') calls.push(made(receiver));
+      return { key: keyOf(targets[0]), made: calls };
     };
 
     return {
       call(node) {
         const fn = calleeOf(node);
         const q = semantic.qualifiedName(fn);
-        const args = callArguments(node);
         if (q && SPLIT_FUNCTIONS.has(q)) {
+          const args = callArguments(node);
           const first = SPLIT_FUNCTIONS.get(q)!;
           const data = [...args.positional.slice(first), ...(args.keywords.has('X') ? [args.keywords.get('X')!] : [])];
-          checkSplit(data, q.slice(q.lastIndexOf('.') + 1), q === TRAIN_TEST_SPLIT);
+          steps.push({ type: 'split', keys: data.map(rowsKey), splitter: q.slice(q.lastIndexOf('.') + 1), rawCounts: q === TRAIN_TEST_SPLIT });
           return;
         }
         const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-        if (!method) return;
         const receiver = receiverOf(node);
-        const instance = instanceOf(receiver);
-        if (!instance || !receiver) return;
-        if (instance.kind === 'transformer' && (method === 'fit' || method === 'fit_transform')) recordFit(node, instance, receiver);
-        else if (instance.kind === 'splitter' && method === 'split') checkSplit(args.positional, `${instance.cls}.split`, false);
-        else if (instance.kind === 'search' && method === 'fit') checkSplit(args.positional.slice(0, 1), `${instance.cls}.fit`, false);
+        if (!method || !receiver) return;
+        const step = methodStep(node, method, receiver);
+        if (step) steps.push(step);
       },
       'assignment:exit'(node) {
         const right = node.childForFieldName('right');
-        if (!right) return;
-        // Until a transformer, a fit or a split is seen, only a call can start tracking anything.
-        const tracking = instances.size + raw.size + derived.size + testParts.size + eventsByCall.size > 0;
-        if (!tracking && right.type !== 'call') return;
         const left = node.childForFieldName('left');
-        if (!left) return;
-        const targets = targetsOf(left);
-        const isSplit = right.type === 'call' && semantic.qualifiedName(calleeOf(right)) === TRAIN_TEST_SPLIT;
-        const event = isSplit ? undefined : eventIn(right);
-        const mentioned = new Set(right.descendantsOfType(['identifier', 'attribute']).map((n) => (n ? keyOf(n) : undefined)));
-        targets.forEach((target, i) => {
-          const name = rootName(target);
-          if (!name) return;
-          const key = scopedKey(name);
-          const simple = target.type === 'identifier' || (target.type === 'attribute' && dottedName(target) === name);
-          if (simple && !mentioned.has(key)) {
-            raw.delete(key);
-            derived.delete(key);
-            testParts.delete(key);
-            instances.delete(key);
-          }
-          if (event) derived.set(key, event);
-          if (isSplit && simple && targets.length > 1) {
-            if (i % 2 === 1) testParts.add(key);
-            else testParts.delete(key);
-          }
-        });
-        if (right.type === 'call' && targets.length === 1 && (targets[0].type === 'identifier' || targets[0].type === 'attribute')) {
-          const receiver = calledName(right) === 'fit' ? receiverOf(right) : undefined;
-          const made = constructed(right) ?? (receiver?.type === 'call' ? constructed(receiver) : undefined);
-          const key = keyOf(targets[0]);
-          if (made && key) instances.set(key, made);
-        }
+        const step = right && left ? assignStep(right, left) : undefined;
+        if (step) steps.push(step);
+      },
+      'chunk:exit'() {
+        const facts = steps.length > 0 ? steps : undefined;
+        steps = [];
+        templates = new Map();
+        fitCalls = new Set();
+        return facts;
       },
       'module:exit'() {
-        for (const e of leaks) {
+        // A fit in one cell or statement leaks through a split in a later one: replay the file's steps in order.
+        const leakage = new Leakage();
+        for (const facts of context.chunkFacts) for (const step of (facts as Step[] | undefined) ?? []) leakage.replay(step);
+        for (const e of leakage.leaks) {
           context.report({
             node: e.call,
             messageId: 'beforeSplit',
             data: { transformer: e.transformer, data: e.data, splitter: e.splitter ?? 'a split' },
           });
         }
-        for (const t of onTest) {
+        for (const t of leakage.onTest) {
           context.report({
             node: t.call,
             messageId: 'onTest',
@@ -269,6 +299,104 @@ export default defineRule({
     };
   },
 });
+
+/** The file's transformer instances, fits and splits, followed step by step. */
+class Leakage {
+  readonly leaks: FitEvent[] = [];
+  readonly onTest: Array<{ call: Node; transformer: string; data: string; fix?: Node }> = [];
+  private readonly instances = new Map<string, Instance>();
+  private readonly raw = new Map<string, FitEvent>();
+  private readonly derived = new Map<string, FitEvent>();
+  private readonly testParts = new Set<string>();
+  private readonly eventsByCall = new Map<number, FitEvent>();
+  /** One Instance per constructor call, so `sc = StandardScaler().fit(X)` binds the instance the fit marked. */
+  private readonly byCall = new Map<number, Instance>();
+
+  replay(step: Step): void {
+    if (step.type === 'split') this.checkSplit(step.keys, step.splitter, step.rawCounts);
+    else if (step.type === 'method') this.method(step);
+    else this.assign(step);
+  }
+
+  private method(step: MethodStep): void {
+    const instance = typeof step.instance === 'string' ? this.instances.get(step.instance) : this.constructed(step.instance);
+    if (!instance) return;
+    if (instance.kind === 'transformer' && step.method !== 'split') this.recordFit(step, instance);
+    else if (instance.kind === 'splitter' && step.method === 'split') this.checkSplit(step.keys, `${instance.cls}.split`, false);
+    else if (instance.kind === 'search' && step.method === 'fit') this.checkSplit(step.keys.slice(0, 1), `${instance.cls}.fit`, false);
+  }
+
+  private constructed(made: Made): Instance | undefined {
+    if (!made.template) return undefined;
+    let instance = this.byCall.get(made.call);
+    if (!instance) this.byCall.set(made.call, (instance = { ...made.template, fitted: false }));
+    return instance;
+  }
+
+  private recordFit(step: MethodStep, transformer: Instance): void {
+    const alreadyFitted = transformer.fitted;
+    transformer.fitted = true;
+    const key = step.keys[0];
+    if (!step.data || !key) return;
+    if (this.testParts.has(key)) {
+      this.onTest.push({ call: step.call, transformer: transformer.cls, data: step.data, fix: alreadyFitted ? step.fix : undefined });
+      return;
+    }
+    const event: FitEvent = { call: step.call, transformer: transformer.cls, data: step.data };
+    transformer.event = event;
+    this.eventsByCall.set(step.callId, event);
+    this.raw.set(key, event);
+  }
+
+  private checkSplit(keys: Array<string | undefined>, splitter: string, rawCounts: boolean): void {
+    for (const key of keys) {
+      if (!key) continue;
+      const event = this.derived.get(key) ?? (rawCounts ? this.raw.get(key) : undefined);
+      if (event && !event.splitter) {
+        event.splitter = splitter;
+        this.leaks.push(event);
+      }
+    }
+  }
+
+  private assign(step: AssignStep): void {
+    const event = this.eventIn(step.sources);
+    for (const { key, clears, part } of step.targets) {
+      if (clears) {
+        this.raw.delete(key);
+        this.derived.delete(key);
+        this.testParts.delete(key);
+        this.instances.delete(key);
+      }
+      if (event) this.derived.set(key, event);
+      if (part === 'test') this.testParts.add(key);
+      else if (part === 'train') this.testParts.delete(key);
+    }
+    if (!step.bind) return;
+    let made: Instance | undefined;
+    for (const call of step.bind.made) made ??= this.constructed(call);
+    if (made && step.bind.key) this.instances.set(step.bind.key, made);
+  }
+
+  /** The fit event an expression carries: a fit in it, or a name holding transformed data or a fitted transformer. */
+  private eventIn(sources: Array<number | string>): FitEvent | undefined {
+    for (const source of sources) {
+      const e = typeof source === 'number' ? this.eventsByCall.get(source) : this.derived.get(source) ?? this.instances.get(source)?.event;
+      if (e) return e;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Calls that start at the same place (`StandardScaler().fit(X)` and its `StandardScaler()`) are one
+ * call for the instances and fits they carry: the innermost.
+ */
+function callIdentity(call: Node): number {
+  let identity = call;
+  for (let n = call.firstChild; n; n = n.firstChild) if (n.type === 'call') identity = n;
+  return identity.id;
+}
 
 /** The name whose rows an expression holds: `X` for `X`, `X[cols]`, `X.values`, `X.to_numpy()`. */
 function rootName(node: Node): string | undefined {

@@ -1,5 +1,5 @@
 import type { Node } from '../engine/parser';
-import { defineRule } from '../engine/rule';
+import { defineRule, type Report } from '../engine/rule';
 import { FRAME_METHODS, dottedName } from '../engine/semantic';
 import { callArguments, calledName, receiverOf } from '../engine/syntax';
 
@@ -24,6 +24,7 @@ export default defineRule<Options>({
     code: 'MLD204',
     category: 'data',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['pandas'],
     messages: {
@@ -66,17 +67,12 @@ export default defineRule<Options>({
   },
   create(context) {
     const ignored = new Set(context.options.ignoredMethods);
-    const cellEnds = context.notebook ? codeCellEnds(context.notebook.cells) : [];
-    // In a script, `# %%` markers make cells for the interactive window; decided once they are all known.
-    const scriptCellMarkers: number[] = [];
-    const undecided: Array<() => void> = [];
+    // Whether a call is the last expression of a cell needs the cells and the next statement: decided at the end.
+    let discarded: Discarded[] = [];
+    let scriptCellMarkers: Node[] = [];
     return {
       comment(comment) {
-        if (!context.notebook && comment.startPosition.column === 0 && /^#\s*%%/.test(comment.text)) scriptCellMarkers.push(comment.startIndex);
-      },
-      'module:exit'() {
-        if (scriptCellMarkers.length > 0) cellEnds.push(...scriptCellMarkers, context.text.length);
-        for (const report of undecided) report();
+        if (!context.notebook && comment.startPosition.column === 0 && /^#\s*%%/.test(comment.text)) scriptCellMarkers.push(comment);
       },
       expression_statement(statement) {
         const call = statement.namedChild(0);
@@ -90,25 +86,53 @@ export default defineRule<Options>({
         // `inplace=True` modifies the receiver; a non-literal value may too.
         const inplace = keywords.get('inplace');
         if (hasSplat || (inplace && inplace.type !== 'false')) return;
-        const name = dottedName(receiver);
-        const receiverText = name ?? context.text.slice(receiver.startIndex, receiver.endIndex);
-        const report = (): void => {
-          if (isDisplayedInCell(statement, cellEnds, context.text)) return;
-          context.report({
-            node: statement,
-            messageId: 'default',
-            data: { receiver: receiverText.length > 40 ? 'the frame' : receiverText, method },
-            fixes: name
-              ? [{ title: `Assign the result back to \`${name}\``, safety: 'safe', edits: [{ start: call.startIndex, end: call.startIndex, newText: `${name} = ` }] }]
-              : [],
-          });
-        };
-        if (context.notebook) report();
-        else undecided.push(report);
+        discarded.push({ statement, call, receiver, method });
+      },
+      'chunk:exit'() {
+        const facts: ChunkFacts | undefined = discarded.length > 0 || scriptCellMarkers.length > 0 ? { discarded, scriptCellMarkers } : undefined;
+        discarded = [];
+        scriptCellMarkers = [];
+        return facts;
+      },
+      'module:exit'() {
+        const chunks = (context.chunkFacts as Array<ChunkFacts | undefined>).filter((f) => f !== undefined);
+        const cellEnds = context.notebook ? codeCellEnds(context.notebook.cells) : [];
+        // In a script, `# %%` markers make cells for the interactive window.
+        const markers = chunks.flatMap((f) => f.scriptCellMarkers.map((m) => m.startIndex));
+        if (markers.length > 0) cellEnds.push(...markers, context.text.length);
+        for (const found of chunks.flatMap((f) => f.discarded)) {
+          if (!isDisplayedInCell(found.statement, cellEnds, context.text)) context.report(discardedReport(found, context.text));
+        }
       },
     };
   },
 });
+
+/** A frame-returning call whose result a statement drops. */
+interface Discarded {
+  statement: Node;
+  call: Node;
+  receiver: Node;
+  method: string;
+}
+
+interface ChunkFacts {
+  discarded: Discarded[];
+  scriptCellMarkers: Node[];
+}
+
+function discardedReport({ statement, call, receiver, method }: Discarded, text: string): Report {
+  const name = dottedName(receiver);
+  const receiverText = name ?? text.slice(receiver.startIndex, receiver.endIndex);
+  return {
+    node: statement,
+    messageId: 'default',
+    data: { receiver: receiverText.length > 40 ? 'the frame' : receiverText, method },
+    fixes: name
+      ? [{ title: `Assign the result back to \`${name}\``, safety: 'safe', edits: [{ start: call.startIndex, end: call.startIndex, newText: `${name} = ` }] }]
+      : [],
+  };
+}
 
 /** Offsets where each code cell ends in the joined text (masking keeps lengths; cells are joined by one newline). */
 function codeCellEnds(cells: ReadonlyArray<{ kind: string; source: string }>): number[] {

@@ -19,6 +19,7 @@ export default defineRule({
     code: 'MLD401',
     category: 'api-misuse',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['torch'],
     messages: {
@@ -61,8 +62,10 @@ export default defineRule({
   },
   create(context) {
     const { semantic } = context;
+    /** What each loop of the chunk being walked has shown so far, by loop id. */
     const facts = new Map<number, LoopFacts>();
-    const order: LoopFacts[] = [];
+    /** Loops of the chunk being walked, already left, that step without clearing. */
+    const uncleared: Node[] = [];
 
     /** The loops around `node` up to the enclosing function, innermost first. */
     const loopsAround = (node: Node): LoopFacts[] => {
@@ -76,7 +79,6 @@ export default defineRule({
         if (!f) {
           f = { loop: n, backward: false, cleared: false };
           facts.set(n.id, f);
-          order.push(f);
         }
         out.push(f);
       }
@@ -90,6 +92,28 @@ export default defineRule({
       const first = call.childForFieldName('arguments')?.namedChild(0);
       if (first && (first.type === 'identifier' || first.type === 'attribute') && semantic.kindOf(first) === 'optimizer') return first.text;
       return undefined;
+    };
+
+    /** A loop is decided when the walk leaves it: every loop inside it has been left before. */
+    const leaveLoop = (node: Node): void => {
+      const f = facts.get(node.id);
+      if (!f || !f.backward || !f.optimizer || f.cleared) return;
+      // Report the innermost loop only: an outer loop holding a reported one says nothing new.
+      const holdsUncleared = uncleared.some((g) => g.startIndex >= node.startIndex && g.endIndex <= node.endIndex);
+      uncleared.push(node);
+      if (!holdsUncleared) reportLoop(f);
+    };
+
+    const reportLoop = (f: LoopFacts): void => {
+      const lineEnd = context.text.indexOf('\n', f.loop.startIndex);
+      const edit = zeroGradInsertion(f.loop, f.optimizer!, context.text);
+      context.report({
+        start: f.loop.startIndex,
+        end: lineEnd === -1 ? f.loop.endIndex : lineEnd,
+        messageId: 'default',
+        data: { optimizer: f.optimizer! },
+        fixes: edit ? [{ title: `Call \`${f.optimizer}.zero_grad()\` at the start of each iteration`, safety: 'unsafe', edits: [edit] }] : [],
+      });
     };
 
     return {
@@ -112,21 +136,11 @@ export default defineRule({
           for (const f of loopsAround(node)) f.cleared = true;
         }
       },
-      'module:exit'() {
-        const uncleared = order.filter((f) => f.backward && f.optimizer && !f.cleared);
-        for (const f of uncleared) {
-          // Report the innermost loop only: an outer loop holding a reported one says nothing new.
-          if (uncleared.some((g) => g !== f && g.loop.startIndex >= f.loop.startIndex && g.loop.endIndex <= f.loop.endIndex)) continue;
-          const lineEnd = context.text.indexOf('\n', f.loop.startIndex);
-          const edit = zeroGradInsertion(f.loop, f.optimizer!, context.text);
-          context.report({
-            start: f.loop.startIndex,
-            end: lineEnd === -1 ? f.loop.endIndex : lineEnd,
-            messageId: 'default',
-            data: { optimizer: f.optimizer! },
-            fixes: edit ? [{ title: `Call \`${f.optimizer}.zero_grad()\` at the start of each iteration`, safety: 'unsafe', edits: [edit] }] : [],
-          });
-        }
+      'for_statement:exit': leaveLoop,
+      'while_statement:exit': leaveLoop,
+      'chunk:exit'() {
+        facts.clear();
+        uncleared.length = 0;
       },
     };
   },

@@ -20,6 +20,7 @@ export default defineRule({
     code: 'MLD404',
     category: 'api-misuse',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['numpy'],
     messages: {
@@ -56,8 +57,8 @@ export default defineRule({
   },
   create(context) {
     const { semantic } = context;
-    /** Per scope (function node id, 0 for the module): names whose last assignment was a 2-D constructor. */
-    const twoDimensional = new Map<number, Map<string, boolean>>();
+    /** What this chunk did, in order: a name's shape recorded, or an `np.dot` whose operands are known. */
+    let steps: Step[] = [];
     // Listeners run while the walk is inside the node's function, so the semantic model knows it.
     const scopeId = (): number => semantic.currentFunction()?.id ?? 0;
 
@@ -75,23 +76,22 @@ export default defineRule({
       return false;
     };
 
-    const isTwoDimensional = (expr: Node): boolean => {
-      if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && isTwoDimensional(expr.namedChild(0)!);
+    /** 2-D or not when the expression alone tells; otherwise the name whose last assignment tells. */
+    const operand = (expr: Node): Operand => {
+      if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && operand(expr.namedChild(0)!);
       if (isTwoDimensionalConstructor(expr)) return true;
       const name = dottedName(expr);
       const kind = semantic.kindOf(expr);
-      if (!name || (kind !== undefined && kind !== 'ndarray')) return false;
-      const local = twoDimensional.get(scopeId())?.get(name);
-      return local ?? (twoDimensional.get(0)?.get(name) === true && !twoDimensional.get(scopeId())?.has(name));
+      return !name || (kind !== undefined && kind !== 'ndarray') ? false : name;
+    };
+
+    const report = ({ call, fn, a, b }: DotStep): void => {
+      context.report({ node: call, messageId: 'default', data: { a: a.text, b: b.text }, fixes: matmulFix(call, fn, a, b) });
     };
 
     const record = (target: Node, value: Node | null): void => {
       const name = dottedName(target);
-      if (!name) return;
-      const scope = scopeId();
-      const names = twoDimensional.get(scope) ?? new Map<string, boolean>();
-      twoDimensional.set(scope, names);
-      names.set(name, !!value && isTwoDimensionalConstructor(value));
+      if (name) steps.push({ scope: scopeId(), name, twoDimensional: !!value && isTwoDimensionalConstructor(value) });
     };
 
     return {
@@ -111,17 +111,66 @@ export default defineRule({
         const { positional, keywords, hasSplat } = callArguments(node);
         if (hasSplat || keywords.size > 0 || positional.length !== 2) return;
         const [a, b] = positional;
-        if (!isTwoDimensional(a) || !isTwoDimensional(b)) return;
-        context.report({
-          node,
-          messageId: 'default',
-          data: { a: a.text, b: b.text },
-          fixes: matmulFix(node, fn!, a, b),
-        });
+        const operands: [Operand, Operand] = [operand(a), operand(b)];
+        if (operands.includes(false)) return;
+        steps.push({ scope: scopeId(), call: node, fn: fn!, a, b, operands });
+      },
+      'chunk:exit'() {
+        const facts = steps.length > 0 ? steps : undefined;
+        steps = [];
+        return facts;
+      },
+      'module:exit'() {
+        // Names assigned in one cell or statement are read in later ones: replay every chunk's steps in order.
+        const shapes = new ShapeTable();
+        for (const facts of context.chunkFacts) {
+          for (const step of (facts as Step[] | undefined) ?? []) {
+            if ('name' in step) shapes.set(step.scope, step.name, step.twoDimensional);
+            else if (step.operands.every((o) => shapes.isTwoDimensional(step.scope, o))) report(step);
+          }
+        }
       },
     };
   },
 });
+
+/** An `np.dot` operand: 2-D or not as written, or a name to look up where the call is. */
+type Operand = boolean | string;
+
+/** A name assigned in a scope (function node id, 0 for the module), from a 2-D constructor or not. */
+interface AssignStep {
+  scope: number;
+  name: string;
+  twoDimensional: boolean;
+}
+
+interface DotStep {
+  scope: number;
+  call: Node;
+  fn: Node;
+  a: Node;
+  b: Node;
+  operands: [Operand, Operand];
+}
+
+type Step = AssignStep | DotStep;
+
+/** Per scope: names whose last assignment was a 2-D constructor. */
+class ShapeTable {
+  private readonly scopes = new Map<number, Map<string, boolean>>();
+
+  set(scope: number, name: string, twoDimensional: boolean): void {
+    const names = this.scopes.get(scope) ?? new Map<string, boolean>();
+    this.scopes.set(scope, names);
+    names.set(name, twoDimensional);
+  }
+
+  isTwoDimensional(scope: number, operand: Operand): boolean {
+    if (typeof operand === 'boolean') return operand;
+    const local = this.scopes.get(scope)?.get(operand);
+    return local ?? (this.scopes.get(0)?.get(operand) === true && !this.scopes.get(scope)?.has(operand));
+  }
+}
 
 function matmulFix(call: Node, fn: Node, a: Node, b: Node) {
   if (PRIMARY.has(a.type) && PRIMARY.has(b.type) && !a.text.includes('\n') && !b.text.includes('\n')) {

@@ -7,8 +7,15 @@ const GRAD_OFF = new Set(['torch.no_grad', 'torch.inference_mode', 'torch.autogr
 /** `evaluate`, `eval_model`, `validate`, `predict_proba`, `test`: evaluation by name. Not pytest's `test_*` nor Lightning's `*_step`, which the framework puts in eval mode. */
 const EVAL_NAME = /^(?!.*_step$)(?:eval|evaluate|evaluation|validate|validation|predict|prediction|infer|inference)(?:_\w*)?$|^test$/;
 
-interface ModeCall { name: string; eval: boolean; offset: number; scope: number; cls: number }
+interface ModeCall { name: string; eval: boolean; call: Node; scope: number; cls: number }
 interface ModelCall { call: Node; name: string; scope: number; cls: number; context: Node; gradOff: boolean; evalFunction?: Node }
+/** What one chunk holds for the decisions, which need the whole file. */
+interface ChunkFacts {
+  modeCalls: ModeCall[];
+  modelCalls: ModelCall[];
+  /** Names of functions called inside a no_grad block: their bodies run without gradients. */
+  calledWithoutGrad: string[];
+}
 
 export default defineRule({
   meta: {
@@ -16,6 +23,7 @@ export default defineRule({
     code: 'MLD402',
     category: 'api-misuse',
     severity: 'warning',
+    local: true,
     fix: 'unsafe',
     requires: ['torch'],
     messages: {
@@ -63,10 +71,8 @@ export default defineRule({
   },
   create(context) {
     const { semantic, text } = context;
-    const modeCalls: ModeCall[] = [];
-    const modelCalls: ModelCall[] = [];
-    /** Names of functions called inside a no_grad block: their bodies run without gradients. */
-    const calledWithoutGrad = new Set<string>();
+    /** What the chunk being walked has shown so far. */
+    let chunk: ChunkFacts = { modeCalls: [], modelCalls: [], calledWithoutGrad: [] };
 
     const isGradOff = (expr: Node | null | undefined): boolean => {
       if (!expr) return false;
@@ -111,33 +117,44 @@ export default defineRule({
           const flag = positional[0] ?? keywords.get('mode');
           if (name && (method === 'eval' ? !flag : !flag || flag.text === 'True' || flag.text === 'False')) {
             const fn = surroundings().fn;
-            modeCalls.push({ name, eval: method === 'eval' || flag?.text === 'False', offset: node.startIndex, scope: fn?.id ?? 0, cls: classOf(node) });
+            chunk.modeCalls.push({ name, eval: method === 'eval' || flag?.text === 'False', call: node, scope: fn?.id ?? 0, cls: classOf(node) });
           }
           return;
         }
         if (!fnNode) return;
         const { gradOffWith, fn } = surroundings();
-        if (gradOffWith && fnNode.type === 'identifier') calledWithoutGrad.add(fnNode.text);
+        if (gradOffWith && fnNode.type === 'identifier') chunk.calledWithoutGrad.push(fnNode.text);
         if ((fnNode.type !== 'identifier' && fnNode.type !== 'attribute') || semantic.kindOf(fnNode) !== 'torch-module') return;
         const fnName = fn?.childForFieldName('name')?.text ?? '';
         const evalFunction = fn && fn.type === 'function_definition' && EVAL_NAME.test(fnName) ? fn : undefined;
         const gradOff = !!gradOffWith || (!!fn && fn.type === 'function_definition' && isGradOffFunction(fn));
         if (!gradOff && !evalFunction) return;
-        modelCalls.push({ call: node, name: fnNode.text, scope: fn?.id ?? 0, cls: classOf(node), context: gradOffWith ?? fn!, gradOff, evalFunction });
+        chunk.modelCalls.push({ call: node, name: fnNode.text, scope: fn?.id ?? 0, cls: classOf(node), context: gradOffWith ?? fn!, gradOff, evalFunction });
+      },
+      'chunk:exit'() {
+        const found = chunk;
+        chunk = { modeCalls: [], modelCalls: [], calledWithoutGrad: [] };
+        const empty = found.modeCalls.length === 0 && found.modelCalls.length === 0 && found.calledWithoutGrad.length === 0;
+        return empty ? undefined : found;
       },
       'module:exit'() {
+        // A mode call or a no_grad caller in any chunk can decide a model call in another.
+        const chunks = (context.chunkFacts as Array<ChunkFacts | undefined>).filter((f): f is ChunkFacts => !!f);
+        const modeCalls = chunks.flatMap((f) => f.modeCalls);
+        const modelCalls = chunks.flatMap((f) => f.modelCalls);
+        const calledWithoutGrad = new Set(chunks.flatMap((f) => f.calledWithoutGrad));
         const reported = new Set<string>();
         const noGradReported = new Set<number>();
         for (const m of modelCalls) {
           const owner = m.name.startsWith('self.') ? 'self' : undefined;
           // `self.x` is the same object only within one class.
           const sameModel = (c: ModeCall): boolean => (c.name === m.name || c.name === owner) && (!owner || c.cls === m.cls);
-          const before = modeCalls.filter((c) => sameModel(c) && c.scope === m.scope && c.offset < m.call.startIndex);
+          const before = modeCalls.filter((c) => sameModel(c) && c.scope === m.scope && c.call.startIndex < m.call.startIndex);
           const last = before[before.length - 1];
           const key = `${m.context.id}:${m.name}`;
           // With no mode call before it in its scope: at module level, text order is run order; in a function,
           // a caller may set the mode, so only a file that never calls eval() on it is certain.
-          const evalElsewhere = modeCalls.some((c) => sameModel(c) && c.eval && (m.scope !== 0 || c.offset < m.call.startIndex));
+          const evalElsewhere = modeCalls.some((c) => sameModel(c) && c.eval && (m.scope !== 0 || c.call.startIndex < m.call.startIndex));
           if (!reported.has(key) && (last ? !last.eval : !evalElsewhere)) {
             reported.add(key);
             context.report({ node: m.call, messageId: last ? 'trainMode' : 'noEval', data: { name: m.name }, fixes: evalInsertion(m, text) });

@@ -27,6 +27,7 @@ export default defineRule({
     code: 'MLD212',
     category: 'data',
     severity: 'information',
+    local: true,
     fix: 'none',
     requires: ['sklearn'],
     messages: {
@@ -62,14 +63,14 @@ export default defineRule({
   },
   create(context) {
     const { semantic } = context;
-    const instances = new Map<string, Node>();
-    const fitted = new Map<number, Node>();
+    // Which instance a `.fit` reaches and whether anything is scaled may be known only in other chunks: decided at the end.
+    let steps: Step[] = [];
     let scaled = false;
 
-    const sensitive = (call: Node): string | undefined => {
+    const sensitive = (call: Node): Estimator | undefined => {
       const q = semantic.qualifiedName(calleeOf(call));
       const cls = q?.slice(q.lastIndexOf('.') + 1);
-      return q && cls && SENSITIVE.has(cls) && SENSITIVE_MODULES.some((m) => q.startsWith(m)) ? cls : undefined;
+      return q && cls && SENSITIVE.has(cls) && SENSITIVE_MODULES.some((m) => q.startsWith(m)) ? { ctor: call, cls } : undefined;
     };
 
     return {
@@ -80,13 +81,14 @@ export default defineRule({
           scaled = true;
           return;
         }
-        if (sensitive(node) && inPipeline(node, semantic)) fitted.set(node.startIndex, node);
+        const step = sensitive(node);
+        if (step && inPipeline(node, semantic)) steps.push({ fitted: step });
         if (!FIT_METHODS.has(calledName(node) ?? '')) return;
         const receiver = receiverOf(node);
-        if (receiver?.type === 'call' && sensitive(receiver)) fitted.set(receiver.startIndex, receiver);
+        const fitted = receiver?.type === 'call' ? sensitive(receiver) : undefined;
+        if (fitted) steps.push({ fitted });
         const key = receiver && dottedName(receiver);
-        const ctor = key ? instances.get(key) : undefined;
-        if (ctor) fitted.set(ctor.startIndex, ctor);
+        if (key) steps.push({ fittedName: key });
       },
       import_from_statement(node) {
         // An imported scaler is used somewhere, even if only by name (`make_pipeline(StandardScaler, ...)` is rare).
@@ -107,18 +109,53 @@ export default defineRule({
         const right = node.childForFieldName('right');
         const key = left && dottedName(left);
         if (!key || !right) return;
-        if (right.type === 'call' && sensitive(right)) instances.set(key, right);
-        else instances.delete(key);
+        steps.push({ assigned: key, estimator: right.type === 'call' ? sensitive(right) : undefined });
+      },
+      'chunk:exit'() {
+        const facts: ChunkFacts | undefined = scaled || steps.length > 0 ? { scaled, steps } : undefined;
+        steps = [];
+        scaled = false;
+        return facts;
       },
       'module:exit'() {
-        if (scaled) return;
-        for (const ctor of fitted.values()) {
-          context.report({ node: ctor, messageId: 'default', data: { estimator: sensitive(ctor) ?? 'estimator' } });
+        const chunks = (context.chunkFacts as Array<ChunkFacts | undefined>).filter((f) => f !== undefined);
+        if (chunks.some((f) => f.scaled)) return;
+        for (const { ctor, cls } of fittedEstimators(chunks.flatMap((f) => f.steps))) {
+          context.report({ node: ctor, messageId: 'default', data: { estimator: cls } });
         }
       },
     };
   },
 });
+
+/** A scale-sensitive constructor call and its class name. */
+interface Estimator {
+  ctor: Node;
+  cls: string;
+}
+
+/** In walk order: an estimator fitted where it is built, a `.fit` on a name, or a name (re)bound. */
+type Step = { fitted: Estimator } | { fittedName: string } | { assigned: string; estimator?: Estimator };
+
+interface ChunkFacts {
+  scaled: boolean;
+  steps: Step[];
+}
+
+/** The estimators fitted, once each, following which instance each name holds when its `.fit` runs. */
+function fittedEstimators(steps: readonly Step[]): Estimator[] {
+  const instances = new Map<string, Estimator>();
+  const fitted = new Map<number, Estimator>();
+  for (const step of steps) {
+    if ('fitted' in step) fitted.set(step.fitted.ctor.id, step.fitted);
+    else if ('fittedName' in step) {
+      const instance = instances.get(step.fittedName);
+      if (instance) fitted.set(instance.ctor.id, instance);
+    } else if (step.estimator) instances.set(step.assigned, step.estimator);
+    else instances.delete(step.assigned);
+  }
+  return [...fitted.values()];
+}
 
 /** Whether a constructor call is a step of `Pipeline([...])` or `make_pipeline(...)`. */
 function inPipeline(call: Node, semantic: { qualifiedName(n: Node | null): string | undefined }): boolean {
