@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './engine/config';
 import { Engine } from './engine/engine';
@@ -8,6 +9,7 @@ import { LEDGER_PATH, LedgerError } from './backlog/ledger';
 import { exportBacklog, mergeBacklogFiles } from './cli/backlog';
 import { BaselineError } from './cli/baseline';
 import { runCheck, UsageError, type CheckOptions } from './cli/check';
+import { CHECK_WORKER, runCheckWorker, type WorkerSetup } from './cli/parallel';
 import { renderDocs } from './docs';
 import { RULES } from './rules';
 import { VERSION } from './version';
@@ -35,6 +37,7 @@ function program(): Command {
     .option('--write-baseline <file>', 'write every finding of this run to a baseline file')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains (default: warning)').choices(['error', 'warning', 'information', 'hint']))
     .option('--config <file>', 'read [tool.mldebt] from this pyproject.toml instead of the nearest one')
+    .option('--jobs <n>', 'check on this many threads (default: one per core, at most 4)', positiveInteger)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       if (opts.unsafeFixes && !opts.fix) throw new UsageError('--unsafe-fixes goes with --fix');
       const options: CheckOptions = {
@@ -49,13 +52,15 @@ function program(): Command {
         writeBaseline: opts.writeBaseline as string | undefined,
         failOn: opts.failOn as Severity | undefined,
         config: opts.config as string | undefined,
+        jobs: opts.jobs as number | undefined,
       };
       const engine = await loadEngine();
-      process.exitCode = runCheck(engine, RULES, options, {
+      process.exitCode = await runCheck(engine, RULES, options, {
         cwd: process.cwd(),
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         progress: process.stderr.isTTY === true && !process.env.CI,
+        workers: { script: __filename, wasm: WASM },
       });
     });
 
@@ -112,8 +117,16 @@ function list(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs wants a whole number of threads, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+const WASM = { runtime: join(__dirname, 'web-tree-sitter.wasm'), python: join(__dirname, 'tree-sitter-python.wasm') };
+
 function loadEngine(): Promise<Engine> {
-  return Engine.create({ runtime: join(__dirname, 'web-tree-sitter.wasm'), python: join(__dirname, 'tree-sitter-python.wasm') });
+  return Engine.create(WASM);
 }
 
 async function main(): Promise<void> {
@@ -135,4 +148,8 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[CHECK_WORKER]) {
+  void runCheckWorker((workerData as Record<string, WorkerSetup>)[CHECK_WORKER], RULES);
+} else {
+  void main();
+}

@@ -53,6 +53,20 @@ describe('mldebt check', () => {
     expect(r.stdout).toContain('Found 1 finding in 1 file. 1 can be fixed with `mldebt check --fix`.');
   });
 
+  it('checks on several threads with the same result, in file order, and --fix works there too', () => {
+    for (let i = 0; i < 24; i++) write(`pkg/m${String(i).padStart(2, '0')}.py`, i % 3 === 0 ? CLEAN : SMELLY);
+    write('pkg/nb.ipynb', notebook('import pandas as pd\n', `${READ}\nX = df.values\n`));
+    const one = mldebt('check', '--format', 'json', '--jobs', '1');
+    const two = mldebt('check', '--format', 'json', '--jobs', '2');
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect((JSON.parse(two.stdout) as unknown[]).length).toBe(17);
+    const fixed = mldebt('check', '--fix', '--jobs', '2');
+    expect(fixed.stderr).toContain('fixed 17 findings in 17 files');
+    expect(readFileSync(join(dir, 'pkg', 'm01.py'), 'utf8')).toBe(CLEAN);
+    expect(mldebt('check', '--jobs', '0').stderr).toContain('--jobs wants a whole number');
+  });
+
   it('exits 0 on clean code', () => {
     write('train.py', CLEAN);
     const r = mldebt('check', '.');

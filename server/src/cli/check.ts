@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, relative, sep } from 'node:path';
 import type { ActiveRule } from '../engine/analyzer';
 import { activeRules, findProjectConfig, mergeConfigs, parsePyproject, selectorMatches, ConfigError, type MldebtConfig } from '../engine/config';
@@ -13,6 +14,8 @@ import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
 import { formatText } from './formats/text';
 import type { FileReport } from './report';
+import { checkInWorkers } from './parallel';
+import type { WasmPaths } from '../engine/parser';
 
 export interface CheckOptions {
   paths: string[];
@@ -26,6 +29,8 @@ export interface CheckOptions {
   writeBaseline?: string;
   failOn?: Severity;
   config?: string;
+  /** Threads to check on (default: one per core, at most four). */
+  jobs?: number;
 }
 
 export interface CheckIO {
@@ -34,14 +39,19 @@ export interface CheckIO {
   stderr: (text: string) => void;
   /** Show a progress line (stderr is a terminal). */
   progress: boolean;
+  /** The script worker threads run (the CLI's own), and the grammar files they load; without them, one thread. */
+  workers?: { script: string; wasm: WasmPaths };
 }
+
+/** Below this many files, starting threads costs more than it saves. */
+const FILES_PER_THREAD = 8;
 
 export class UsageError extends Error {}
 
 const UTF8_BOM = '\uFEFF';
 
 /** `mldebt check`: returns the exit code (0 clean, 1 findings at or above fail-on, 2 usage or configuration error). */
-export function runCheck(engine: Engine, rules: readonly AnyRule[], options: CheckOptions, io: CheckIO): number {
+export async function runCheck(engine: Engine, rules: readonly AnyRule[], options: CheckOptions, io: CheckIO): Promise<number> {
   const { config, root } = loadConfig(rules, options, io.cwd);
   const active = activeRules(rules, config);
   const failOn = options.failOn ?? config.failOn ?? 'warning';
@@ -56,10 +66,23 @@ export function runCheck(engine: Engine, rules: readonly AnyRule[], options: Che
   let fixedCount = 0;
   let fixedFiles = 0;
   const total = selection.files.length;
-  selection.files.forEach((file, i) => {
-    if (io.progress) io.stderr(`\rmldebt: checking ${i + 1}/${total} files`);
-    const path = displayPath(io.cwd, file);
-    const outcome = checkFile(engine, file, path, active, options);
+  const jobs = selection.files.map((file) => ({ file, path: displayPath(io.cwd, file) }));
+  let checked = 0;
+  const progress = (): void => {
+    checked++;
+    if (io.progress) io.stderr(`\rmldebt: checking ${checked}/${total} files`);
+  };
+  const threads = Math.min(options.jobs ?? Math.min(availableParallelism(), 4), Math.floor(total / FILES_PER_THREAD));
+  const outcomes =
+    io.workers && threads > 1
+      ? await checkInWorkers(io.workers.script, jobs, threads, { config, fix: options.fix, unsafeFixes: options.unsafeFixes, wasm: io.workers.wasm }, progress)
+      : jobs.map(({ file, path }) => {
+          const outcome = checkFile(engine, file, path, active, options);
+          progress();
+          return outcome;
+        });
+  outcomes.forEach((outcome, i) => {
+    const { file, path } = jobs[i];
     if (outcome.notice) notices.push(outcome.notice);
     fixedCount += outcome.fixed;
     if (outcome.fixed > 0) fixedFiles++;
