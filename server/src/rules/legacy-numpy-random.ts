@@ -38,6 +38,7 @@ export default defineRule({
     code: 'MLD102',
     category: 'reproducibility',
     severity: 'information',
+    local: true,
     fix: 'unsafe',
     requires: ['numpy'],
     messages: {
@@ -75,7 +76,9 @@ export default defineRule({
   },
   create(context) {
     const { root } = context;
-    const calls: LegacyCall[] = [];
+    // The legacy calls of the chunk being walked; each fix depends on seeds and `rng` anywhere in the module.
+    let chunkCalls: LegacyCall[] = [];
+    const textOf = (node: Node): string => context.text.slice(node.startIndex, node.endIndex);
 
     const rewrite = ({ call, name, module }: LegacyCall): TextEdit[] | undefined => {
       const method = GENERATOR_METHOD[name];
@@ -100,12 +103,12 @@ export default defineRule({
       const list = call.childForFieldName('arguments');
       const alone = statement.type === 'expression_statement' && statement.text === call.text;
       if (!module || !alone || statement.parent?.type !== 'module' || list?.type !== 'argument_list') return undefined;
-      return { start: call.startIndex, end: call.endIndex, newText: `rng = ${context.semantic.textOf(module)}.default_rng${context.semantic.textOf(list)}` };
+      return { start: call.startIndex, end: call.endIndex, newText: `rng = ${textOf(module)}.default_rng${textOf(list)}` };
     };
 
     const report = (c: LegacyCall, edits: TextEdit[] | undefined): void => {
       const fixes: FixSpec[] = edits ? [{ title: 'Use a NumPy `Generator`', safety: 'unsafe', edits }] : [];
-      context.report({ node: c.call, messageId: 'default', data: { name: context.semantic.textOf(calleeOf(c.call)!) }, fixes });
+      context.report({ node: c.call, messageId: 'default', data: { name: textOf(calleeOf(c.call)!) }, fixes });
     };
 
     return {
@@ -116,13 +119,19 @@ export default defineRule({
         if (!parts || parts.length !== 3 || parts[0] !== 'numpy' || parts[1] !== 'random' || !LEGACY_NUMPY_RANDOM.has(parts[2])) return;
         const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
         const module = object && context.semantic.qualifiedName(object) === 'numpy.random' ? object : undefined;
-        calls.push({ call, name: parts[2], module });
+        chunkCalls.push({ call, name: parts[2], module });
+      },
+      'chunk:exit'() {
+        const facts = chunkCalls.length > 0 ? chunkCalls : undefined;
+        chunkCalls = [];
+        return facts;
       },
       'module:exit'() {
+        const calls = (context.chunkFacts as Array<LegacyCall[] | undefined>).flatMap((f) => f ?? []);
         const seeds = calls.filter((c) => c.name === 'seed');
         const seedEdits = new Map(seeds.map((c) => [c, seedRewrite(c)]));
         const rngStatement = moduleRng(root);
-        const rngIsGenerator = rngStatement !== undefined && /\.default_rng\(/.test(context.semantic.textOf(rngStatement));
+        const rngIsGenerator = rngStatement !== undefined && /\.default_rng\(/.test(textOf(rngStatement));
         for (const c of calls) {
           if (c.name === 'seed') {
             report(c, wrap(seedEdits.get(c)));
@@ -141,7 +150,7 @@ export default defineRule({
             const seed = before.length > 0 ? (inFunction(c.call) ? before[0] : before[before.length - 1]) : undefined;
             report(c, seed ? [seedEdits.get(seed)!, ...edits] : undefined);
           } else {
-            const insert = insertModuleLines(root, context.text, `rng = ${context.semantic.textOf(c.module!)}.default_rng()`, context.notebook);
+            const insert = insertModuleLines(root, context.text, `rng = ${textOf(c.module!)}.default_rng()`, context.notebook);
             report(c, runsAfter(c.call, insert.start) ? [insert, ...edits] : undefined);
           }
         }

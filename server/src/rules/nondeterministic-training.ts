@@ -15,6 +15,7 @@ export default defineRule<SeedOptions>({
     code: 'MLD103',
     category: 'reproducibility',
     severity: 'information',
+    local: true,
     fix: 'unsafe',
     requires: ['torch'],
     options: SEED_OPTIONS,
@@ -54,9 +55,8 @@ export default defineRule<SeedOptions>({
   },
   create(context) {
     const { root } = context;
-    let torchName: string | undefined;
-    let firstStep: Node | undefined;
-    let seeded = false;
+    // What the chunk being walked shows; handed to `module:exit` and reset at its end.
+    let chunk: TrainingFacts = { seeded: false };
     const helpers = new Set(context.options.seedHelpers);
 
     const isTrainingStep = (call: Node): boolean => {
@@ -69,7 +69,7 @@ export default defineRule<SeedOptions>({
       return kind === undefined || kind === 'tensor';
     };
 
-    const seedingFix = (): FixSpec[] => {
+    const seedingFix = (torchName: string | undefined, firstStep: Node | undefined): FixSpec[] => {
       const torch = torchName ?? 'torch';
       const existing = moduleAssignment(root, SEED_NAMES);
       const seed = existing ? existing.namedChild(0)!.childForFieldName('left')!.text : 'SEED';
@@ -88,32 +88,48 @@ export default defineRule<SeedOptions>({
 
     return {
       import_statement(node) {
-        if (node.parent?.type !== 'module' || torchName) return;
+        if (node.parent?.type !== 'module' || chunk.torchName) return;
         for (const name of node.childrenForFieldName('name')) {
-          if (name?.type === 'dotted_name' && (name.text === 'torch' || name.text.startsWith('torch.'))) torchName = 'torch';
-          else if (name?.type === 'aliased_import' && name.childForFieldName('name')?.text === 'torch') torchName = name.childForFieldName('alias')?.text;
+          if (name?.type === 'dotted_name' && (name.text === 'torch' || name.text.startsWith('torch.'))) chunk.torchName = 'torch';
+          else if (name?.type === 'aliased_import' && name.childForFieldName('name')?.text === 'torch') chunk.torchName = name.childForFieldName('alias')?.text;
         }
       },
       call(call) {
         const q = context.semantic.qualifiedName(calleeOf(call));
-        if ((q && TORCH_SEEDERS.has(q)) || helpers.has(calledName(call) ?? '')) seeded = true;
-        else if (!firstStep && isTrainingStep(call)) firstStep = call;
+        if ((q && TORCH_SEEDERS.has(q)) || helpers.has(calledName(call) ?? '')) chunk.seeded = true;
+        else if (!chunk.firstStep && isTrainingStep(call)) chunk.firstStep = call;
       },
       assignment(node) {
-        if (context.semantic.qualifiedName(node.childForFieldName('left')) === 'torch.backends.cudnn.deterministic') seeded = true;
+        if (context.semantic.qualifiedName(node.childForFieldName('left')) === 'torch.backends.cudnn.deterministic') chunk.seeded = true;
+      },
+      'chunk:exit'() {
+        const facts = chunk;
+        chunk = { seeded: false };
+        return facts;
       },
       'module:exit'() {
-        if (seeded || !firstStep) return;
+        const chunks = (context.chunkFacts as Array<TrainingFacts | undefined>).filter((f) => f !== undefined);
+        // The first module-level torch import names it; the first training step is reported.
+        const torchName = chunks.find((f) => f.torchName)?.torchName;
+        const firstStep = chunks.find((f) => f.firstStep)?.firstStep;
+        if (chunks.some((f) => f.seeded) || !firstStep) return;
         context.report({
           node: firstStep,
           messageId: 'default',
           data: { container: context.notebook ? 'notebook' : 'file' },
-          fixes: seedingFix(),
+          fixes: seedingFix(torchName, firstStep),
         });
       },
     };
   },
 });
+
+/** What a chunk shows: its first torch import name and training step, and whether it seeds PyTorch. */
+interface TrainingFacts {
+  torchName?: string;
+  firstStep?: Node;
+  seeded: boolean;
+}
 
 function inFunction(node: Node): boolean {
   for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return true;

@@ -1,6 +1,6 @@
 import type { Notebook } from '../engine/notebook';
 import type { Node } from '../engine/parser';
-import { defineRule, type FixSpec } from '../engine/rule';
+import { defineRule, type FixSpec, type Report } from '../engine/rule';
 import { appendArgument, callArguments, calledName, calleeOf, enclosing, insertModuleLines, moduleStatements, stringValue } from '../engine/syntax';
 import type { TextEdit } from '../engine/types';
 import { LEGACY_NUMPY_RANDOM } from './legacy-numpy-random';
@@ -117,6 +117,7 @@ export default defineRule<SeedOptions>({
     code: 'MLD101',
     category: 'reproducibility',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     requires: ['sklearn', 'numpy', 'random', 'torch'],
     options: SEED_OPTIONS,
@@ -163,16 +164,26 @@ export default defineRule<SeedOptions>({
   },
   create(context) {
     const { root } = context;
-    const firstUse = new Map<Library, { node: Node; advice: string }>();
-    const seeded = new Set<Library>();
-    let seededAll = false;
     const helpers = new Set(context.options.seedHelpers);
+    // What the chunk being walked shows; handed to `module:exit` and reset at its end.
+    let chunk = emptyFacts();
 
     const withSeed = (node: Node, title: string, edit: (name: string) => TextEdit | undefined): FixSpec[] => {
       const seed = seedConstant(root, context.text, node, context.options.seedValue, context.notebook);
       const argEdit = seed && edit(seed.name);
       return seed && argEdit ? [{ title: title.replace('{seed}', seed.name), safety: 'safe', edits: [...seed.edits, argEdit] }] : [];
     };
+
+    /** The report for an unseeded call; its fix needs the seed constant, which any chunk may define. */
+    const unseededReport = ({ call, messageId, name }: Unseeded): Report => ({
+      node: call,
+      messageId,
+      data: { name },
+      fixes:
+        messageId === 'sklearn'
+          ? withSeed(call, 'Pass `random_state={seed}`', (seed) => appendArgument(call, `random_state=${seed}`, context.text))
+          : withSeed(call, 'Seed it with `{seed}`', (seed) => appendArgument(call, seed, context.text)),
+    });
 
     const checkSklearn = (call: Node, q: string): void => {
       const name = q.slice(q.lastIndexOf('.') + 1);
@@ -188,16 +199,11 @@ export default defineRule<SeedOptions>({
         return;
       }
       if (name === 'train_test_split' && args.keywords.get('shuffle')?.text === 'False') return;
-      context.report({
-        node: call,
-        messageId: 'sklearn',
-        data: { name },
-        fixes: withSeed(call, 'Pass `random_state={seed}`', (seed) => appendArgument(call, `random_state=${seed}`, context.text)),
-      });
+      chunk.unseeded.push({ call, messageId: 'sklearn', name });
     };
 
     const noteUse = (library: Library, call: Node, advice: string): void => {
-      if (!firstUse.has(library)) firstUse.set(library, { node: call, advice });
+      if (!chunk.firstUse.has(library)) chunk.firstUse.set(library, { node: call, advice });
     };
 
     return {
@@ -205,38 +211,41 @@ export default defineRule<SeedOptions>({
         const fn = calleeOf(call);
         const q = context.semantic.qualifiedName(fn);
         if (!q) {
-          if (helpers.has(calledName(call) ?? '')) seededAll = true;
+          if (helpers.has(calledName(call) ?? '')) chunk.seededAll = true;
           return;
         }
         const name = q.slice(q.lastIndexOf('.') + 1);
-        if (helpers.has(name)) seededAll = true;
+        if (helpers.has(name)) chunk.seededAll = true;
         if (q.startsWith('sklearn.')) return checkSklearn(call, q);
         const args = callArguments(call);
         for (const library of Object.keys(SEEDERS) as Library[]) {
-          if (SEEDERS[library].includes(q) && (args.positional.length > 0 || args.keywords.size > 0)) seeded.add(library);
+          if (SEEDERS[library].includes(q) && (args.positional.length > 0 || args.keywords.size > 0)) chunk.seeded.add(library);
         }
         if (GENERATOR_FACTORIES.has(q)) {
           if (args.positional.length > 0 || args.keywords.size > 0 || args.hasSplat) return;
           // An unseeded `random.Random()` is normal in general code (temp names, jitter).
           if (q.startsWith('random.') && !context.semantic.isMachineLearningCode()) return;
-          context.report({
-            node: call,
-            messageId: 'generator',
-            data: { name: context.semantic.textOf(fn!) },
-            fixes: withSeed(call, 'Seed it with `{seed}`', (seed) => appendArgument(call, seed, context.text)),
-          });
+          chunk.unseeded.push({ call, messageId: 'generator', name: context.semantic.textOf(fn!) });
           return;
         }
         if (q.startsWith('numpy.random.') && LEGACY_NUMPY_RANDOM.has(name) && !NOT_DRAWS.has(name)) noteUse('numpy', call, 'draw from `np.random.default_rng(SEED)` or call `np.random.seed(SEED)` once after the imports');
         else if (q.startsWith('random.') && q.split('.').length === 2 && STDLIB_RANDOM.has(name)) noteUse('random', call, 'call `random.seed(SEED)` once after the imports');
         else if (TORCH_RANDOM.has(q) && !args.keywords.has('generator')) noteUse('torch', call, 'call `torch.manual_seed(SEED)` once after the imports');
       },
+      'chunk:exit'() {
+        const facts = chunk;
+        chunk = emptyFacts();
+        return facts.unseeded.length > 0 || facts.firstUse.size > 0 || facts.seeded.size > 0 || facts.seededAll ? facts : undefined;
+      },
       'module:exit'() {
-        if (seededAll) return;
+        const chunks = context.chunkFacts as Array<SeedFacts | undefined>;
+        const all = combine(chunks.filter((f) => f !== undefined));
+        for (const found of all.unseeded) context.report(unseededReport(found));
+        if (all.seededAll) return;
         const container = context.notebook ? 'notebook' : 'file';
         const names: Record<Library, string> = { numpy: 'NumPy', random: 'Python `random`', torch: 'PyTorch' };
-        for (const [library, use] of firstUse) {
-          if (seeded.has(library)) continue;
+        for (const [library, use] of all.firstUse) {
+          if (all.seeded.has(library)) continue;
           if (library === 'random' && !context.semantic.isMachineLearningCode()) continue;
           context.report({ node: use.node, messageId: 'global', data: { library: names[library], container, advice: use.advice } });
         }
@@ -244,3 +253,35 @@ export default defineRule<SeedOptions>({
     };
   },
 });
+
+/** A call reported for its missing seed: `sklearn` without `random_state`, or an unseeded `generator`. */
+interface Unseeded {
+  call: Node;
+  messageId: 'sklearn' | 'generator';
+  name: string;
+}
+
+/** What a chunk (or the whole module, once combined) shows of seeds and draws. */
+interface SeedFacts {
+  unseeded: Unseeded[];
+  /** The first global draw of each library, in the order they appear. */
+  firstUse: Map<Library, { node: Node; advice: string }>;
+  seeded: Set<Library>;
+  seededAll: boolean;
+}
+
+function emptyFacts(): SeedFacts {
+  return { unseeded: [], firstUse: new Map(), seeded: new Set(), seededAll: false };
+}
+
+/** The chunks' facts combined in order: a library's first draw is the one in the earliest chunk that has one. */
+function combine(chunks: readonly SeedFacts[]): SeedFacts {
+  const all = emptyFacts();
+  for (const chunk of chunks) {
+    all.unseeded.push(...chunk.unseeded);
+    for (const [library, use] of chunk.firstUse) if (!all.firstUse.has(library)) all.firstUse.set(library, use);
+    for (const library of chunk.seeded) all.seeded.add(library);
+    all.seededAll ||= chunk.seededAll;
+  }
+  return all;
+}
