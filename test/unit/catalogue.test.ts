@@ -48,6 +48,10 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     for (const template of Object.values(meta.messages)) expect(template.trim().length).toBeGreaterThan(10);
   });
 
+  it('is local, so that an open document re-checks only the code an edit reached (see RuleMeta.local)', () => {
+    expect(meta.local).toBe(true);
+  });
+
   it('fills every docs section', () => {
     const d = meta.docs;
     for (const [section, text] of Object.entries({ summary: d.summary, whatItDoes: d.whatItDoes, whyIsThisBad: d.whyIsThisBad, example: d.example, useInstead: d.useInstead, fixSafety: d.fixSafety })) {

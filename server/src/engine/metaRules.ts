@@ -10,6 +10,7 @@ export const syntaxError = defineRule({
     code: 'MLD001',
     category: 'meta',
     severity: 'warning',
+    local: true,
     fix: 'none',
     messages: { default: 'Syntax error: {detail}; the rest of the file is still analysed.' },
     docs: {
@@ -33,6 +34,7 @@ export const unreadableFile = defineRule({
     code: 'MLD002',
     category: 'meta',
     severity: 'error',
+    local: true,
     fix: 'none',
     messages: { default: 'Cannot read {what}: {detail}' },
     docs: {
@@ -58,6 +60,7 @@ export const unusedSuppression = defineRule({
     tag: 'unnecessary',
     category: 'meta',
     severity: 'warning',
+    local: true,
     fix: 'safe',
     messages: {
       unused: 'Suppression of {rules} matches no finding here.',
