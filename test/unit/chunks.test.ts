@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { classMembers } from '../../server/src/engine/chunkedModule';
 import { chunkStarts } from '../../server/src/engine/chunks';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
@@ -105,6 +106,89 @@ describe('top-level chunks', () => {
     const ids = engine.analyzeSource(text, rules).findings.map((f) => f.ruleId);
     expect(ids).toContain('syntax-error');
     expect(ids).toContain('dataframe-values');
+  });
+});
+
+/** A class well over the size that is parsed statement by statement, with comments in the awkward places. */
+function largeClass(): string {
+  const methods = Array.from({ length: 60 }, (_, i) =>
+    [
+      i % 7 === 0 ? '    # Section comment at the body indentation.\n\n' : '',
+      i % 5 === 0 ? '    @property\n' : '',
+      `    def method_${i}(self, frame=None):`,
+      `        """Do step ${i}."""`,
+      `        values = [x * ${i} for x in self.items]  # trailing comment`,
+      '        if values:',
+      `            return pd.DataFrame(values).values`,
+      '# a comment in column 0 inside the class',
+      '        return None',
+      '',
+    ].join('\n'),
+  );
+  return [
+    'import pandas as pd',
+    '',
+    '',
+    '@decorator(',
+    '    option=True)',
+    'class Large(',
+    '    Base,',
+    '):',
+    '    """A large class."""',
+    '',
+    '    # Comment before the first method.',
+    '    items = []',
+    '',
+    ...methods,
+    '    class Inner:',
+    '        pass',
+    '',
+    '# -- end of Large --',
+    '',
+    '',
+    'def after():',
+    '    return 1',
+    '',
+  ].join('\n');
+}
+
+describe('a large class', () => {
+  it('is parsed statement by statement into the same tree as the whole class', async () => {
+    const engine = await loadEngine();
+    const text = largeClass();
+    expect(text.length).toBeGreaterThan(8000);
+    const start = text.indexOf('@decorator');
+    const members = classMembers(text, start, text.indexOf('def after'));
+    expect(members?.length).toBeGreaterThan(60);
+    // A comment right above a method, at its indentation, starts that method's part.
+    expect(members).toContain(text.indexOf('    # Section comment', text.indexOf('method_6(')));
+    const whole = engine.parser.parse(text);
+    expect(engine.copy(text).rootNode.toString()).toBe(whole.rootNode.toString());
+    whole.delete();
+  });
+
+  it('gives live what a fresh analysis gives while typed into', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    let text = largeClass();
+    const doc = new PythonDocument(engine.parser, text, 1);
+    doc.analyze(rules);
+    let seed = 9;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const snippets = ['x', '(', ')', '"', '\n', '    ', '#', ':', '\n    def g(self):\n        ', '"""', ''];
+    for (let i = 0; i < 120; i++) {
+      const lines = text.split('\n');
+      const line = rand(lines.length);
+      const column = rand(lines[line].length + 1);
+      const endColumn = Math.min(lines[line].length, column + rand(2));
+      const insert = snippets[rand(snippets.length)];
+      doc.update([{ range: { start: { line, column }, end: { line, column: endColumn } }, text: insert }], doc.version + 1);
+      lines[line] = lines[line].slice(0, column) + insert + lines[line].slice(endColumn);
+      text = lines.join('\n');
+      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      expect(live).toEqual(fresh);
+    }
   });
 });
 

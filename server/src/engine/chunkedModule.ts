@@ -1,5 +1,5 @@
-import { chunkStarts } from './chunks';
-import { SyntaxTree, type ChunkTree, type SyntaxTreeBuilder } from './mirror';
+import { chunkStarts, indentOf, statementStarts } from './chunks';
+import { assembleClass, copyArrays, errorArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -16,7 +16,14 @@ interface Chunk {
   tree: Tree | undefined;
   /** The chunk's copy. */
   copy: ChunkTree;
+  /** For a large class: the copies of its header and body statements, by their text, to reuse after an edit. */
+  parts?: Map<string, NodeArrays>;
 }
+
+/** A class chunk this large is parsed statement by statement, so that an edit in it re-parses one. */
+const CLASS_SPLIT = 4096;
+/** What a class body statement is parsed after, so that it parses as one (offsets shift back by its length). */
+const CLASS_PREFIX = 'class _:\n';
 
 /** An edit: `start` to `oldEnd` in the previous text became `start` to `newEnd` in this one. */
 export interface TextEdit {
@@ -101,6 +108,9 @@ export class ChunkedModule {
     }
     const replaced = old.slice(first, resume);
     const reused = new Set<Chunk>();
+    // The parts of the large classes the edit reached, by text: most of their statements are unchanged.
+    const known = new Map<string, NodeArrays>();
+    for (const c of replaced) for (const [key, arrays] of c.parts ?? []) known.set(key, arrays);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
       // Wholly before the edit, or wholly after it: the same text as an old chunk, if one had that extent.
@@ -112,7 +122,7 @@ export class ChunkedModule {
         builder.keep(untouched.copy, start);
         chunks.push({ ...untouched, start, end });
         reused.add(untouched);
-      } else if (previous?.tree && !previous.tree.rootNode.hasError) {
+      } else if (previous?.tree && !previous.tree.rootNode.hasError && end - start < CLASS_SPLIT) {
         // The chunk the edit is in, with the same extent: re-parse it incrementally. Where the result
         // has a syntax error, tree-sitter's recovery may depend on the old tree: parse afresh, so that
         // the tree is what the text alone gives (as in the CLI).
@@ -125,7 +135,7 @@ export class ChunkedModule {
         }
         chunks.push({ start, end, tree, copy: builder.copy(this.parser, tree, start) });
       } else {
-        chunks.push(this.parseChunk(builder, text, start, end));
+        chunks.push(this.parseChunk(builder, text, start, end, known));
       }
     });
     this.release(replaced.filter((c) => !reused.has(c)));
@@ -137,7 +147,9 @@ export class ChunkedModule {
     return chunks;
   }
 
-  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
+  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Map<string, NodeArrays>): Chunk {
+    const split = end - start >= CLASS_SPLIT ? this.classParts(text, start, end, known) : undefined;
+    if (split) return { start, end, tree: undefined, copy: builder.adopt(split.arrays, start), parts: this.keepTrees ? split.parts : undefined };
     const tree = this.parser.parse(text.slice(start, end));
     const copy = builder.copy(this.parser, tree, start);
     if (this.keepTrees) return { start, end, tree, copy };
@@ -145,7 +157,99 @@ export class ChunkedModule {
     return { start, end, tree: undefined, copy };
   }
 
+  /**
+   * A large class, parsed as its header (with `pass` for a body) and each statement of its body on its
+   * own, put together: the same tree as one parse for valid code, and an edit re-parses one statement.
+   * Undefined when the chunk is not a class, or its header does not parse as one.
+   */
+  private classParts(text: string, start: number, end: number, known?: Map<string, NodeArrays>): { arrays: NodeArrays; parts: Map<string, NodeArrays> } | undefined {
+    const members = classMembers(text, start, end);
+    if (!members) return undefined;
+    const parts = new Map<string, NodeArrays>();
+    const part = (key: string, make: () => NodeArrays | undefined): NodeArrays | undefined => {
+      let arrays = known?.get(key) ?? parts.get(key);
+      if (!arrays) {
+        arrays = make();
+        if (!arrays) return undefined;
+      }
+      parts.set(key, arrays);
+      return arrays;
+    };
+    const first = members[0];
+    const headerText = text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n';
+    const header = part(`header\n${headerText}`, () => this.parseArrays(headerText, 'module'));
+    if (!header) return undefined;
+    const body = members.map((m, i) => {
+      const memberText = text.slice(m, members[i + 1] ?? end);
+      const arrays = part(memberText, () => this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText));
+      return { arrays: arrays!, shift: m - start - CLASS_PREFIX.length };
+    });
+    const arrays = assembleClass(header, body, this.parser.language);
+    return arrays ? { arrays, parts } : undefined;
+  }
+
+  private parseArrays(text: string, part: 'module' | 'classBody'): NodeArrays | undefined {
+    const tree = this.parser.parse(text);
+    try {
+      return copyArrays(this.parser, tree, part);
+    } finally {
+      tree.delete();
+    }
+  }
+
   private release(chunks: readonly Chunk[]): void {
     for (const c of chunks) c.tree?.delete();
   }
+}
+
+/**
+ * Where the statements of a class body start, when the chunk `[start, end)` is a class (decorated or
+ * not) with its body on lines of their own; undefined otherwise.
+ */
+export function classMembers(text: string, start: number, end: number): number[] | undefined {
+  let line = start;
+  while (text.charCodeAt(line) === 64 /* @ */ || (line > start && indentOf(text, line) > 0)) {
+    const next = text.indexOf('\n', line);
+    if (next === -1 || next >= end) return undefined;
+    line = next + 1;
+  }
+  if (!/^class\b/.test(text.slice(line, line + 6))) return undefined;
+  // The body's indentation is that of the first line that starts a statement after the header
+  // (a line of a multi-line header is inside brackets and does not).
+  let candidate = text.indexOf('\n', line) + 1;
+  for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
+    const indent = indentOf(text, candidate);
+    const c = text.charCodeAt(candidate + indent);
+    if (indent > 0 && c !== 35 /* # */ && c !== 10 && c !== 13) {
+      const starts = statementStarts(text, start, end, indent);
+      if (starts[1] !== candidate) continue;
+      // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
+      return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `at`, moved up to the first of the comment lines above it that have its indentation (blank lines
+ * between them allowed), not above `floor`.
+ */
+function withCommentsAbove(text: string, at: number, indent: number, floor: number): number {
+  let start = at;
+  for (let line = at; line > floor; ) {
+    const above = text.lastIndexOf('\n', line - 2) + 1;
+    if (above < floor) break;
+    const first = text.charCodeAt(above + indentOf(text, above));
+    const blank = first === 10 || first === 13;
+    if (!blank && (indentOf(text, above) !== indent || first !== 35 /* # */)) break;
+    if (!blank) start = above;
+    line = above;
+  }
+  return start;
+}
+
+/** A body statement whose parse is not a class body: one ERROR node over it, as for an error at top level. */
+function brokenStatement(memberText: string): NodeArrays {
+  const from = CLASS_PREFIX.length + indentOf(memberText, 0);
+  return errorArrays(from, Math.max(from, CLASS_PREFIX.length + memberText.trimEnd().length));
 }

@@ -33,16 +33,24 @@ const RECOVERY = ['def', 'class', 'async'];
  * `stop(offset)` may end the scan early at a chunk start: the caller knows the rest.
  */
 export function chunkStarts(text: string, from = 0, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
+  return statementStarts(text, from, text.length, 0, forced, stop);
+}
+
+/**
+ * The offsets in `[from, end)` where a statement starts at `indent` columns (after `from`, which is
+ * one), by the same reading as `chunkStarts`: the members of a class body, for one.
+ */
+export function statementStarts(text: string, from: number, end: number, indent: number, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
   const starts = [from];
   let depth = 0;
   /** The quote of the string the scan is in (0 when in none), and whether it is triple. */
   let quote = 0;
   let triple = false;
-  let afterDecorator = text.charCodeAt(from) === AT;
+  let afterDecorator = indent === 0 && text.charCodeAt(from) === AT;
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
 
-  const length = text.length;
+  const length = end;
   let i = from;
   // A line start is looked at when reached after a line break that no backslash escaped.
   let lineStart = false;
@@ -56,13 +64,14 @@ export function chunkStarts(text: string, from = 0, forced: readonly number[] = 
         quote = 0;
         afterDecorator = false;
         start = true;
-      } else if (quote === 0 && startsStatement(text, i)) {
-        if (depth === 0) start = !afterDecorator && !startsWithWord(text, i, CONTINUATIONS);
-        else if (startsWithWord(text, i, RECOVERY)) {
+      } else if (quote === 0 && indentOf(text, i) === indent && startsStatement(text, i + indent)) {
+        const at = i + indent;
+        if (depth === 0) start = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS);
+        else if (startsWithWord(text, at, RECOVERY)) {
           depth = 0;
           start = !afterDecorator;
         }
-        if (depth === 0) afterDecorator = text.charCodeAt(i) === AT;
+        if (depth === 0) afterDecorator = text.charCodeAt(at) === AT;
       }
       if (start) {
         if (stop?.(i)) return starts;
@@ -120,6 +129,13 @@ export function chunkStarts(text: string, from = 0, forced: readonly number[] = 
     i++;
   }
   return starts;
+}
+
+/** The number of spaces and tabs a line starts with. */
+export function indentOf(text: string, at: number): number {
+  let i = at;
+  for (let c = text.charCodeAt(i); c === SPACE || c === TAB; c = text.charCodeAt(++i));
+  return i - at;
 }
 
 /** Whether a line begins, in column 0, with something other than a blank or a comment. */

@@ -27,21 +27,36 @@ let nextId = 1;
 /** The children of every leaf: one shared, frozen array. */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
 
+/** Nodes in document order, as typed arrays; offsets relative to where the parsed text starts. */
+export interface NodeArrays {
+  /** The grammar's type id of each node (ERROR_TYPE_ID for a syntax error). */
+  types: Uint16Array;
+  flags: Uint8Array;
+  fieldIds: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** The parent's index, or -1 for the top-level nodes. */
+  parents: Int32Array;
+  /** The index after the node's last descendant: its children are `i + 1`, then `after` of each. */
+  after: Int32Array;
+  count: number;
+  /** For a class body statement's copy: how many of the last top-level nodes are comments after the class. */
+  trailing?: number;
+}
+
 /** One chunk's nodes, in document order. */
 export class ChunkTree {
-  /** The grammar's type id of each node (ERROR_TYPE_ID for a syntax error). */
   readonly types: Uint16Array;
   readonly flags: Uint8Array;
   readonly fieldIds: Uint16Array;
   /** Offsets relative to `base`. */
   readonly starts: Int32Array;
   readonly ends: Int32Array;
-  /** The parent's index, or -1 for the chunk's top-level nodes. */
   readonly parents: Int32Array;
-  /** The index after the node's last descendant: its children are `i + 1`, then `after` of each. */
   readonly after: Int32Array;
+  readonly count: number;
   /** Indices of the top-level nodes. */
-  readonly top: number[];
+  readonly top: number[] = [];
   private readonly nodes: Array<SyntaxNode | undefined>;
 
   constructor(
@@ -50,19 +65,11 @@ export class ChunkTree {
     /** The module copy the chunk belongs to now. */
     public tree: SyntaxTree,
     readonly tables: LanguageTables,
-    scratch: Scratch,
-    readonly count: number,
-    top: number[],
+    arrays: NodeArrays,
   ) {
-    this.types = scratch.types.slice(0, count);
-    this.flags = scratch.flags.slice(0, count);
-    this.fieldIds = scratch.fieldIds.slice(0, count);
-    this.starts = scratch.starts.slice(0, count);
-    this.ends = scratch.ends.slice(0, count);
-    this.parents = scratch.parents.slice(0, count);
-    this.after = scratch.after.slice(0, count);
-    this.top = top;
-    this.nodes = new Array(count);
+    ({ types: this.types, flags: this.flags, fieldIds: this.fieldIds, starts: this.starts, ends: this.ends, parents: this.parents, after: this.after, count: this.count } = arrays);
+    for (let i = 0; i < this.count; i = this.after[i]) this.top.push(i);
+    this.nodes = new Array(this.count);
   }
 
   /** The node object for an index, made on first use. */
@@ -314,17 +321,12 @@ export class SyntaxTreeBuilder {
 
   /** Copies `tree`, the parse of the chunk that starts at `offset`. */
   copy(parser: PythonParser, tree: Tree, offset: number): ChunkTree {
-    const tables = languageTables(tree.language);
-    const copier = new Copier(tables);
-    const withErrors = tree.rootNode.hasError;
-    const cursor = parser.cursor(tree);
-    const top: number[] = [];
-    try {
-      copier.children(cursor, -1, withErrors, top);
-    } finally {
-      cursor.close();
-    }
-    const chunk = new ChunkTree(offset, this.out, tables, copier.scratch, copier.count, top);
+    return this.adopt(copyArrays(parser, tree)!, offset);
+  }
+
+  /** Adds a chunk already copied (or put together from parts) into arrays. */
+  adopt(arrays: NodeArrays, offset: number): ChunkTree {
+    const chunk = new ChunkTree(offset, this.out, languageTables(this.out.language), arrays);
     this.out.chunks.push(chunk);
     return chunk;
   }
@@ -342,15 +344,7 @@ export class SyntaxTreeBuilder {
 }
 
 /** Growable typed arrays a copy is written into before it is sliced to size. */
-interface Scratch {
-  types: Uint16Array;
-  flags: Uint8Array;
-  fieldIds: Uint16Array;
-  starts: Int32Array;
-  ends: Int32Array;
-  parents: Int32Array;
-  after: Int32Array;
-}
+type Scratch = Omit<NodeArrays, 'count'>;
 
 function scratchOf(size: number): Scratch {
   return {
@@ -366,6 +360,158 @@ function scratchOf(size: number): Scratch {
 
 /** One set of scratch arrays per process, grown when a chunk needs more. */
 let shared = scratchOf(1 << 14);
+
+/**
+ * Copies a parse into arrays: the whole module, or (`classBody`) only the statements in the body of
+ * the class the text starts with — none when the parse is not that shape.
+ */
+export function copyArrays(parser: PythonParser, tree: Tree, part: 'module' | 'classBody' = 'module'): NodeArrays | undefined {
+  const tables = languageTables(tree.language);
+  const copier = new Copier(tables);
+  const withErrors = tree.rootNode.hasError;
+  const cursor = parser.cursor(tree);
+  let trailing: number | undefined;
+  try {
+    if (part === 'module') copier.children(cursor, -1, withErrors);
+    else if ((trailing = copyClassBody(cursor, copier, tables, withErrors)) === undefined) return undefined;
+  } finally {
+    cursor.close();
+  }
+  const { scratch, count } = copier;
+  return {
+    types: scratch.types.slice(0, count),
+    flags: scratch.flags.slice(0, count),
+    fieldIds: scratch.fieldIds.slice(0, count),
+    starts: scratch.starts.slice(0, count),
+    ends: scratch.ends.slice(0, count),
+    parents: scratch.parents.slice(0, count),
+    after: scratch.after.slice(0, count),
+    count,
+    trailing,
+  };
+}
+
+/**
+ * Copies, as top-level nodes, what a class body statement parsed after `class _:` gives: the comments
+ * before the body, the body's statements, and the comments after the class. Returns how many of the
+ * last are, or undefined when the parse is not that shape.
+ */
+function copyClassBody(cursor: RawCursor, copier: Copier, tables: LanguageTables, withErrors: boolean): number | undefined {
+  if (!cursor.gotoFirstChild() || tables.names[cursor.typeId()] !== 'class_definition') return undefined;
+  if (!cursor.gotoFirstChild()) return undefined;
+  let body = false;
+  do {
+    const name = tables.names[cursor.typeId()];
+    if (tables.fields[cursor.fieldId()] === 'body' && name === 'block') {
+      copier.children(cursor, -1, withErrors);
+      body = true;
+    } else if (name === 'comment') {
+      copier.one(cursor, -1, withErrors);
+    }
+  } while (cursor.gotoNextSibling());
+  cursor.gotoParent();
+  if (!body) return undefined;
+  let trailing = 0;
+  while (cursor.gotoNextSibling()) {
+    if (tables.names[cursor.typeId()] !== 'comment') return undefined;
+    copier.one(cursor, -1, withErrors);
+    trailing++;
+  }
+  return trailing;
+}
+
+/** The index of the first of the last `n` top-level nodes (`count` when `n` is 0). */
+function topTail(arrays: NodeArrays, n: number): number {
+  let index = arrays.count;
+  for (let seen = 0; seen < n; seen++) {
+    index--;
+    while (arrays.parents[index] !== -1) index--;
+  }
+  return arrays.count - index;
+}
+
+/** One ERROR node from `start` to `end`. */
+export function errorArrays(start: number, end: number): NodeArrays {
+  const of = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, v: number): T => ((a[0] = v), a);
+  return {
+    types: of(new Uint16Array(1), ERROR_TYPE_ID),
+    flags: of(new Uint8Array(1), NAMED | HAS_ERROR),
+    fieldIds: new Uint16Array(1),
+    starts: of(new Int32Array(1), start),
+    ends: of(new Int32Array(1), end),
+    parents: of(new Int32Array(1), -1),
+    after: of(new Int32Array(1), 1),
+    count: 1,
+  };
+}
+
+/**
+ * A class chunk put together from the parse of its header (with `pass` for a body) and the parses of
+ * its body's statements: the `pass` is replaced by the statements, moved to where they are (`shift`
+ * is added to their offsets). Undefined when the header's parse is not a class with that `pass`
+ * ending its body.
+ */
+export function assembleClass(header: NodeArrays, members: ReadonlyArray<{ arrays: NodeArrays; shift: number }>, language: Language): NodeArrays | undefined {
+  const { names } = languageTables(language);
+  // The placeholder: the last top-level-ish `pass_statement`, last child of a class body block.
+  let pass = -1;
+  for (let i = header.count - 1; i >= 0; i--) {
+    if (names[header.types[i]] === 'pass_statement') {
+      pass = i;
+      break;
+    }
+  }
+  const block = pass === -1 ? -1 : header.parents[pass];
+  if (block === -1 || names[header.types[block]] !== 'block' || header.after[pass] !== header.after[block] || header.after[block] !== header.count) return undefined;
+  const owner = header.parents[block];
+  if (owner === -1 || names[header.types[owner]] !== 'class_definition') return undefined;
+
+  const added = members.reduce((n, m) => n + m.arrays.count, 0);
+  const count = pass + added;
+  const out: NodeArrays = {
+    types: new Uint16Array(count),
+    flags: new Uint8Array(count),
+    fieldIds: new Uint16Array(count),
+    starts: new Int32Array(count),
+    ends: new Int32Array(count),
+    parents: new Int32Array(count),
+    after: new Int32Array(count),
+    count,
+  };
+  for (const key of ['types', 'flags', 'fieldIds', 'starts', 'ends', 'parents', 'after'] as const) (out[key] as Int32Array).set((header[key] as Int32Array).subarray(0, pass));
+  let at = pass;
+  let errors = 0;
+  let end = header.starts[pass];
+  // Comments after the last statement, outside its class when parsed alone, stay outside the class.
+  let outside = count;
+  members.forEach(({ arrays: m, shift }, k) => {
+    const trailingFrom = k === members.length - 1 ? m.count - topTail(m, m.trailing ?? 0) : m.count;
+    if (trailingFrom < m.count) outside = at + trailingFrom;
+    out.types.set(m.types, at);
+    out.flags.set(m.flags, at);
+    out.fieldIds.set(m.fieldIds, at);
+    for (let i = 0; i < m.count; i++) {
+      const top = m.parents[i] === -1;
+      out.starts[at + i] = m.starts[i] + shift;
+      out.ends[at + i] = m.ends[i] + shift;
+      out.parents[at + i] = !top ? m.parents[i] + at : i >= trailingFrom ? -1 : block;
+      out.after[at + i] = m.after[i] + at;
+      if (top && i < trailingFrom) {
+        errors |= m.flags[i] & HAS_ERROR;
+        end = Math.max(end, m.ends[i] + shift);
+      }
+    }
+    at += m.count;
+  });
+  // The block and what holds it now end with the last statement.
+  for (let a = block; a !== -1; a = out.parents[a]) {
+    out.after[a] = outside;
+    out.ends[a] = end;
+    out.flags[a] |= errors;
+  }
+  if (members.length > 0) out.starts[block] = members[0].arrays.count > 0 ? members[0].arrays.starts[0] + members[0].shift : out.starts[block];
+  return out;
+}
 
 class Copier {
   count = 0;
@@ -383,35 +529,37 @@ class Copier {
    * Copies the children of the node at the cursor, whose index is `parent`; leaves the cursor where
    * it was. Returns whether any child has an error.
    */
-  children(cursor: RawCursor, parent: number, withErrors: boolean, top?: number[]): boolean {
+  children(cursor: RawCursor, parent: number, withErrors: boolean): boolean {
     if (!cursor.gotoFirstChild()) return false;
-    const named = this.tables.named;
     let anyError = false;
-    do {
-      if (this.count === this.scratch.types.length) this.grow();
-      const s = this.scratch;
-      const i = this.count++;
-      top?.push(i);
-      const typeId = cursor.typeId();
-      const isError = typeId === ERROR_TYPE_ID;
-      let flags = isError || named[typeId] ? NAMED : 0;
-      if (withErrors && cursor.isMissing()) flags |= MISSING;
-      s.types[i] = typeId;
-      s.starts[i] = cursor.startIndex();
-      s.ends[i] = cursor.endIndex();
-      s.fieldIds[i] = cursor.fieldId();
-      s.parents[i] = parent;
-      // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the chunk.
-      // Only a subtree that holds an error needs its nodes asked whether they are missing.
-      const childErrors = !isError && this.children(cursor, i, withErrors && cursor.hasError());
-      if (isError || flags & MISSING || childErrors) flags |= HAS_ERROR;
-      // `children` may have grown the scratch arrays.
-      this.scratch.flags[i] = flags;
-      this.scratch.after[i] = this.count;
-      if (flags & HAS_ERROR) anyError = true;
-    } while (cursor.gotoNextSibling());
+    do if (this.one(cursor, parent, withErrors)) anyError = true;
+    while (cursor.gotoNextSibling());
     cursor.gotoParent();
     return anyError;
+  }
+
+  /** Copies the node at the cursor and its subtree under `parent`. Returns whether it has an error. */
+  one(cursor: RawCursor, parent: number, withErrors: boolean): boolean {
+    if (this.count === this.scratch.types.length) this.grow();
+    const s = this.scratch;
+    const i = this.count++;
+    const typeId = cursor.typeId();
+    const isError = typeId === ERROR_TYPE_ID;
+    let flags = isError || this.tables.named[typeId] ? NAMED : 0;
+    if (withErrors && cursor.isMissing()) flags |= MISSING;
+    s.types[i] = typeId;
+    s.starts[i] = cursor.startIndex();
+    s.ends[i] = cursor.endIndex();
+    s.fieldIds[i] = cursor.fieldId();
+    s.parents[i] = parent;
+    // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the chunk.
+    // Only a subtree that holds an error needs its nodes asked whether they are missing.
+    const childErrors = !isError && this.children(cursor, i, withErrors && cursor.hasError());
+    if (isError || flags & MISSING || childErrors) flags |= HAS_ERROR;
+    // `children` may have grown the scratch arrays.
+    this.scratch.flags[i] = flags;
+    this.scratch.after[i] = this.count;
+    return (flags & HAS_ERROR) !== 0;
   }
 }
 
