@@ -222,13 +222,19 @@ describe('the live document', () => {
     }
   });
 
-  it('skips a local rule in the untouched statements where it found nothing, until module facts change', async () => {
+  it('skips the untouched statements, until a module-level fact they read changes', async () => {
     const engine = await loadEngine();
     const seen: string[] = [];
-    const local = probeRule((s) => ({ call: (n: Node) => s.push(n.text) }), seen);
+    // A local rule that notes the calls it is shown and asks the kind of their first argument.
+    const local = probeRule(() => ({}), []);
     local.meta.local = true;
-    const everywhere = probeRule(() => ({}), []);
-    const rules = [...ALL_ACTIVE, { rule: local, severity: 'information' as const, options: {} }, { rule: everywhere, severity: 'information' as const, options: {} }];
+    local.create = (context) => ({
+      call: (n: Node) => {
+        seen.push(n.text);
+        context.semantic.kindOf(n.childForFieldName('arguments')?.namedChild(0));
+      },
+    });
+    const rules = [...activeRules(RULES, { select: ['meta'] }), { rule: local, severity: 'information' as const, options: {} }];
     const text = 'import pandas as pd\n\n\ndef a():\n    f(1)\n\n\ndef b():\n    g(2)\n\n\ndf = pd.read_csv("x")\n\n\ndef c():\n    h(df)\n';
     const doc = new PythonDocument(engine.parser, text, 1);
     doc.analyze(rules);
@@ -238,7 +244,8 @@ describe('the live document', () => {
     doc.update([{ range: { start: { line: 8, column: 6 }, end: { line: 8, column: 6 } }, text: '0' }], 2);
     doc.analyze(rules);
     expect(seen).toEqual(['g(02)']);
-    // Rebinding `df` to something else changes what later statements may see: c() is walked again.
+    // Rebinding `df` to something else changes what c() read of it (the kind of `df`): c() is walked
+    // again, a() and b(), which read nothing of `df`, are not.
     seen.length = 0;
     doc.update([{ range: { start: { line: 11, column: 5 }, end: { line: 11, column: 26 } }, text: '1' }], 3);
     doc.analyze(rules);

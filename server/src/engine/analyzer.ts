@@ -31,10 +31,10 @@ export interface AnalysisInput {
 /**
  * What a live document keeps from one analysis to the next, for each chunk (top-level statement or
  * group of them) an edit did not reach: what the local rules reported in it and the facts they took
- * from it, the changes it made to the module-level facts of the semantic model, and where its syntax
- * errors and suppression comments are. A chunk reached with the same module-level facts as last
- * time cannot give the local rules anything new, so it is not walked for them again: its results
- * are reused and its changes replayed. A chunk where a local rule offered a fix is always walked
+ * from it, what its walk read of the semantic model's module-level facts (imports, module-level names)
+ * and the changes it made to them, and where its syntax errors and suppression comments are. A chunk
+ * reached where those facts still read the same cannot give the local rules anything new, so it is
+ * not walked again: its results are reused and its changes replayed. A chunk where a local rule offered a fix is always walked
  * again, so that the fix is computed against the current text.
  */
 export class AnalysisCache {
@@ -43,8 +43,8 @@ export class AnalysisCache {
 }
 
 interface ChunkRecord {
-  /** The semantic model's module state when the walk reached the chunk. */
-  entry: string;
+  /** What the walk of the chunk read of module-level facts it did not set itself, and the answers. */
+  reads: ReadonlyMap<string, string>;
   /** Where the chunk started then: reports given by offsets are kept relative to it. */
   base: number;
   reports: Array<{ ruleId: string; report: Report }>;
@@ -169,9 +169,8 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   walkNamed(
     tree,
     (chunk) => {
-      const entry = semantic.moduleState();
       const known = cache?.chunks.get(chunk);
-      if (known && known.entry === entry && failed.size === 0 && chunk.base >= firstLines) {
+      if (known && failed.size === 0 && chunk.base >= firstLines && semantic.answersAsBefore(known.reads)) {
         for (const { ruleId, report } of known.reports) {
           const active = byId.get(ruleId)!;
           const moved = report.start === undefined ? report : { ...report, start: report.start + chunk.base - known.base, end: report.end! + chunk.base - known.base };
@@ -185,7 +184,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         for (const n of known.comments) suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
         return undefined;
       }
-      current = { entry, base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
+      current = { reads: new Map(), base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
       semantic.record();
       return everything;
     },
@@ -194,7 +193,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       if (used !== everything || !current) return;
       const record = current;
       current = undefined;
-      record.changes = semantic.recorded();
+      ({ changes: record.changes, reads: record.reads } = semantic.recorded());
       record.errors = errors;
       for (const exit of chunkExits) {
         const facts = exit.fn();

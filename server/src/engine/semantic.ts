@@ -101,54 +101,52 @@ export class SemanticModel {
   private readonly moduleScope = this.scope;
   private readonly importedModules = new Set<string>();
   private readonly resolved = new Map<number, string | undefined>();
-
-  /** Two running hashes of every change to module-level facts, in order (see `moduleState`). */
-  private stateHash = 0x811c9dc5;
-  private stateSum = 0;
-  private stateChanges = 0;
+  /** While a chunk is walked: the changes it makes to module-level facts. */
   private recording: ModuleChange[] | undefined;
+  /** While a chunk is walked: what it asks of the module-level facts it did not set itself, and the answers. */
+  private reads: Map<string, string> | undefined;
+  private readonly boundHere = new Set<string>();
 
   constructor(private readonly text: string) {}
-
-  /**
-   * A fingerprint of what the model knows at module level (imports and module-level names), which
-   * is all that carries from one top-level statement to the next: two walks that reach a statement
-   * with the same fingerprint answer every question inside it alike.
-   */
-  moduleState(): string {
-    return `${this.stateHash >>> 0}.${this.stateSum >>> 0}.${this.stateChanges}`;
-  }
-
-  private noteChange(change: string): void {
-    let h = this.stateHash;
-    let sum = this.stateSum;
-    for (let i = 0; i < change.length; i++) {
-      const c = change.charCodeAt(i);
-      h = Math.imul(h ^ c, 16777619);
-      sum = (Math.imul(sum, 31) + c) | 0;
-    }
-    this.stateHash = Math.imul(h ^ 10, 16777619);
-    this.stateSum = (Math.imul(sum, 31) + 10) | 0;
-    this.stateChanges++;
-  }
 
   private addModule(module: string): void {
     if (this.importedModules.has(module)) return;
     this.importedModules.add(module);
-    this.noteChange(`import ${module}`);
     this.recording?.push({ module });
   }
 
-  /** Starts noting changes to module-level facts: a chunk is about to be walked. */
+  /** Starts noting changes to module-level facts, and what is read of them: a chunk is about to be walked. */
   record(): void {
     this.recording = [];
+    this.reads = new Map();
+    this.boundHere.clear();
   }
 
-  /** The changes noted since `record()`. */
-  recorded(): ModuleChange[] {
-    const changes = this.recording ?? [];
+  /** The changes and reads noted since `record()`. */
+  recorded(): { changes: ModuleChange[]; reads: Map<string, string> } {
+    const noted = { changes: this.recording ?? [], reads: this.reads ?? new Map<string, string>() };
     this.recording = undefined;
-    return changes;
+    this.reads = undefined;
+    return noted;
+  }
+
+  /**
+   * Whether every module-level fact in `reads` has, now, the answer it had when they were noted: then
+   * a walk of the same chunk from here would see what that walk saw.
+   */
+  answersAsBefore(reads: ReadonlyMap<string, string>): boolean {
+    for (const [question, answer] of reads) if (this.answer(question) !== answer) return false;
+    return true;
+  }
+
+  private answer(question: string): string {
+    if (question.startsWith('import ')) return this.imports(question.slice(7)) ? 'yes' : 'no';
+    if (question.startsWith('name for ')) return this.nameFor(question.slice(9)) ?? '';
+    return signature(this.moduleScope.bindings.get(question.slice(5)));
+  }
+
+  private noteRead(question: string, answer: string): void {
+    if (this.reads && !this.reads.has(question)) this.reads.set(question, answer);
   }
 
   /** Applies the changes an earlier walk of an unchanged chunk noted, as if the chunk were walked. */
@@ -161,6 +159,12 @@ export class SemanticModel {
 
   /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
   isImported(module: string): boolean {
+    const answer = this.imports(module);
+    this.noteRead(`import ${module}`, answer ? 'yes' : 'no');
+    return answer;
+  }
+
+  private imports(module: string): boolean {
     if (this.importedModules.has(module)) return true;
     for (const m of this.importedModules) if (m.startsWith(module + '.')) return true;
     return false;
@@ -176,6 +180,12 @@ export class SemanticModel {
 
   /** The module-level name bound by import to `qualifiedName` (`numpy` → `np`), for fixes that must spell it. */
   importedNameFor(qualifiedName: string): string | undefined {
+    const answer = this.nameFor(qualifiedName);
+    this.noteRead(`name for ${qualifiedName}`, answer ?? '');
+    return answer;
+  }
+
+  private nameFor(qualifiedName: string): string | undefined {
     for (const [name, b] of this.moduleScope.bindings) {
       if (b.type === 'import' && b.qualifiedName === qualifiedName && !name.includes('.')) return name;
     }
@@ -435,8 +445,10 @@ export class SemanticModel {
       }
     }
     scope.bindings.set(name, binding);
-    if (scope === this.moduleScope) this.recording?.push({ name, binding });
-    if (scope === this.moduleScope) this.noteChange(`${name}=${binding.type}:${binding.type === 'import' ? binding.qualifiedName : binding.type === 'value' ? binding.kind : binding.instanceKind}`);
+    if (scope === this.moduleScope) {
+      this.recording?.push({ name, binding });
+      if (this.recording) this.boundHere.add(name);
+    }
     const dot = name.indexOf('.');
     if (dot !== -1) {
       const head = name.slice(0, dot);
@@ -457,6 +469,7 @@ export class SemanticModel {
       // Class bodies are not visible from their methods, except through `self`.
       if (s.type === 'class' && s !== this.scope && !isSelf) continue;
       const b = s.bindings.get(name);
+      if (s === this.moduleScope && !this.boundHere.has(name)) this.noteRead(`name ${name}`, signature(b));
       if (b) return b;
     }
     return undefined;
@@ -466,6 +479,12 @@ export class SemanticModel {
   textOf(node: Node): string {
     return this.text.slice(node.startIndex, node.endIndex);
   }
+}
+
+/** A binding as text, to compare two of them. */
+function signature(b: Binding | undefined): string {
+  if (!b) return '';
+  return `${b.type}:${b.type === 'import' ? b.qualifiedName : b.type === 'value' ? b.kind : b.instanceKind}`;
 }
 
 function kindOfFactory(q: string): ValueKind | undefined {
