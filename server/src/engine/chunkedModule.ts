@@ -17,8 +17,11 @@ interface Chunk {
   /** The chunk's copy. */
   copy: ChunkTree;
   /** For a large class: the copies of its header and body statements, by their text, to reuse after an edit. */
-  parts?: Map<string, NodeArrays>;
+  parts?: Parts;
 }
+
+/** Copies of a class's parts by their text (held as its own string, not a slice of a whole text). */
+type Parts = Map<string, { text: string; arrays: NodeArrays }>;
 
 /** A class chunk this large is parsed statement by statement, so that an edit in it re-parses one. */
 const CLASS_SPLIT = 4096;
@@ -109,8 +112,8 @@ export class ChunkedModule {
     const replaced = old.slice(first, resume);
     const reused = new Set<Chunk>();
     // The parts of the large classes the edit reached, by text: most of their statements are unchanged.
-    const known = new Map<string, NodeArrays>();
-    for (const c of replaced) for (const [key, arrays] of c.parts ?? []) known.set(key, arrays);
+    const known: Parts = new Map();
+    for (const c of replaced) for (const [key, part] of c.parts ?? []) known.set(key, part);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
       // Wholly before the edit, or wholly after it: the same text as an old chunk, if one had that extent.
@@ -147,7 +150,7 @@ export class ChunkedModule {
     return chunks;
   }
 
-  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Map<string, NodeArrays>): Chunk {
+  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk {
     const split = end - start >= CLASS_SPLIT ? this.classParts(text, start, end, known) : undefined;
     if (split) return { start, end, tree: undefined, copy: builder.adopt(split.arrays, start), parts: this.keepTrees ? split.parts : undefined };
     const tree = this.parser.parse(text.slice(start, end));
@@ -162,18 +165,20 @@ export class ChunkedModule {
    * own, put together: the same tree as one parse for valid code, and an edit re-parses one statement.
    * Undefined when the chunk is not a class, or its header does not parse as one.
    */
-  private classParts(text: string, start: number, end: number, known?: Map<string, NodeArrays>): { arrays: NodeArrays; parts: Map<string, NodeArrays> } | undefined {
+  private classParts(text: string, start: number, end: number, known?: Parts): { arrays: NodeArrays; parts: Parts } | undefined {
     const members = classMembers(text, start, end);
     if (!members) return undefined;
-    const parts = new Map<string, NodeArrays>();
+    const parts: Parts = new Map();
     const part = (key: string, make: () => NodeArrays | undefined): NodeArrays | undefined => {
-      let arrays = known?.get(key) ?? parts.get(key);
-      if (!arrays) {
-        arrays = make();
+      let found = known?.get(key) ?? parts.get(key);
+      if (!found) {
+        const arrays = make();
         if (!arrays) return undefined;
+        // A slice would keep the whole text of this version alive for as long as the part is kept.
+        found = { text: Buffer.from(key, 'utf16le').toString('utf16le'), arrays };
       }
-      parts.set(key, arrays);
-      return arrays;
+      parts.set(found.text, found);
+      return found.arrays;
     };
     const first = members[0];
     const headerText = text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n';
