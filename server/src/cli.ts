@@ -37,7 +37,7 @@ function program(): Command {
     .option('--write-baseline <file>', 'write every finding of this run to a baseline file')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity remains (default: warning)').choices(['error', 'warning', 'information', 'hint']))
     .option('--config <file>', 'read [tool.mldebt] from this pyproject.toml instead of the nearest one')
-    .option('--jobs <n>', 'check on this many threads (default: one per core, at most 4)', positiveInteger)
+    .option('--jobs <n>', 'check on this many threads (default: one per core beyond two, at most 4)', positiveInteger)
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       if (opts.unsafeFixes && !opts.fix) throw new UsageError('--unsafe-fixes goes with --fix');
       const options: CheckOptions = {

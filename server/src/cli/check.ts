@@ -29,7 +29,7 @@ export interface CheckOptions {
   writeBaseline?: string;
   failOn?: Severity;
   config?: string;
-  /** Threads to check on (default: one per core, at most four). */
+  /** Threads to check on (default: one per core beyond two, at most four). */
   jobs?: number;
 }
 
@@ -45,6 +45,14 @@ export interface CheckIO {
 
 /** Below this many files, starting threads costs more than it saves. */
 const FILES_PER_THREAD = 8;
+
+/**
+ * One thread per core beyond two, at most four: one thread already keeps more than a core busy (the
+ * garbage collector and compiler run beside it), and on two cores a second thread was no faster.
+ */
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 2));
+}
 
 export class UsageError extends Error {}
 
@@ -72,7 +80,7 @@ export async function runCheck(engine: Engine, rules: readonly AnyRule[], option
     checked++;
     if (io.progress) io.stderr(`\rmldebt: checking ${checked}/${total} files`);
   };
-  const threads = Math.min(options.jobs ?? Math.min(availableParallelism(), 4), Math.floor(total / FILES_PER_THREAD));
+  const threads = Math.min(options.jobs ?? defaultThreads(), Math.floor(total / FILES_PER_THREAD));
   const outcomes =
     io.workers && threads > 1
       ? await checkInWorkers(io.workers.script, jobs, threads, { config, fix: options.fix, unsafeFixes: options.unsafeFixes, wasm: io.workers.wasm }, progress)
