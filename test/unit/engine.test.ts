@@ -252,6 +252,23 @@ describe('the live document', () => {
     expect(seen).toEqual(['h(df)']);
   });
 
+  it('walks every chunk for a rule that is not local, while the local rules skip what they can', async () => {
+    const engine = await loadEngine();
+    const local: string[] = [];
+    const everywhere: string[] = [];
+    const localRule = probeRule((s) => ({ call: (n: Node) => s.push(n.text) }), local);
+    localRule.meta.local = true;
+    const rules = [...activeRules(RULES, { select: ['meta'] }), ...[localRule, probeRule((s) => ({ call: (n: Node) => s.push(n.text) }), everywhere)].map((rule) => ({ rule, severity: 'information' as const, options: {} }))];
+    const doc = new PythonDocument(engine.parser, 'import os\n\n\nf(1)\n\n\ndef b():\n    g(2)\n', 1);
+    doc.analyze(rules);
+    local.length = 0;
+    everywhere.length = 0;
+    doc.update([{ range: { start: { line: 7, column: 6 }, end: { line: 7, column: 6 } }, text: '0' }], 2);
+    doc.analyze(rules);
+    expect(local).toEqual(['g(02)']);
+    expect(everywhere).toEqual(['f(1)', 'g(02)']);
+  });
+
   it('copies a syntax error without its insides', async () => {
     const engine = await loadEngine();
     const root = engine.copy('x = (1,\ny = 2\n').rootNode;

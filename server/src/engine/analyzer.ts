@@ -34,8 +34,9 @@ export interface AnalysisInput {
  * from it, what its walk read of the semantic model's module-level facts (imports, module-level names)
  * and the changes it made to them, and where its syntax errors and suppression comments are. A chunk
  * reached where those facts still read the same cannot give the local rules anything new, so it is
- * not walked again: its results are reused and its changes replayed. A chunk where a local rule offered a fix is always walked
- * again, so that the fix is computed against the current text.
+ * not walked again: its results are reused and its changes replayed. A chunk where a rule offered a
+ * fix is always walked again, so that the fix is computed against the current text. A rule that is
+ * not local makes every chunk walked (the local rules still skip the ones they can).
  */
 export class AnalysisCache {
   rules = '';
