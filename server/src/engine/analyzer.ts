@@ -185,23 +185,26 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         for (const n of known.comments) suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
         return undefined;
       }
-      current = { reads: new Map(), base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
-      semantic.record();
+      // Only a live document keeps what the walk did.
+      if (cache) {
+        current = { reads: new Map(), base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
+        semantic.record();
+      }
       return everything;
     },
     (chunk, used, errors) => {
       syntaxErrors.push(...errors);
-      if (used !== everything || !current) return;
+      if (used !== everything) return;
       const record = current;
       current = undefined;
-      ({ changes: record.changes, reads: record.reads } = semantic.recorded());
-      record.errors = errors;
       for (const exit of chunkExits) {
         const facts = exit.fn();
         exit.facts.push(facts);
-        record.facts.set(exit.active.rule.meta.id, facts);
+        record?.facts.set(exit.active.rule.meta.id, facts);
       }
-      if (!cache) return;
+      if (!cache || !record) return;
+      ({ changes: record.changes, reads: record.reads } = semantic.recorded());
+      record.errors = errors;
       const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ report }) => !report.fixes?.length);
       if (!reusable) {
         cache.chunks.delete(chunk);
