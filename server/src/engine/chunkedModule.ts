@@ -171,6 +171,8 @@ export class ChunkedModule {
     if (!members) return undefined;
     const parts: Parts = new Map();
     const part = (key: string, make: () => NodeArrays | undefined): NodeArrays | undefined => {
+      // Parts are kept only for a live document, to be reused after its next edit.
+      if (!this.keepTrees) return make();
       let found = known?.get(key) ?? parts.get(key);
       if (!found) {
         const arrays = make();
