@@ -29,8 +29,8 @@ const CLASS_SPLIT = 4096;
 /** What a class body statement is parsed after, so that it parses as one (offsets shift back by its length). */
 const CLASS_PREFIX = 'class _:\n';
 
-/** An edit: `start` to `oldEnd` in the previous text became `start` to `newEnd` in this one. */
-export interface TextEdit {
+/** Where two versions of a text differ: `start` to `oldEnd` in the first became `start` to `newEnd` in the second. */
+export interface TextSpan {
   start: number;
   oldEnd: number;
   newEnd: number;
@@ -66,7 +66,7 @@ export class ChunkedModule {
    * Brings the module to `text`. `forced` chunk starts are the notebook's cell starts. With `edit`
    * (where this text differs from the last one), the chunks away from the edit are kept.
    */
-  update(text: string, forced: readonly number[], edit?: TextEdit): void {
+  update(text: string, forced: readonly number[], edit?: TextSpan): void {
     const old = this.chunks;
     const builder = SyntaxTree.build(text, this.parser.language);
     if (!edit || old.length === 0) {
@@ -86,7 +86,7 @@ export class ChunkedModule {
     this.copy = undefined;
   }
 
-  private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextEdit): Chunk[] {
+  private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextSpan): Chunk[] {
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
     let first = 0;

@@ -1,7 +1,7 @@
 import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './analyzer';
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
-import { ChunkedModule } from './chunkedModule';
+import { ChunkedModule, type TextSpan } from './chunkedModule';
 import type { SyntaxTree } from './mirror';
 import type { PythonParser } from './parser';
 import type { Position, Range } from './types';
@@ -62,7 +62,7 @@ abstract class LiveModule {
    * Replaces the module text, re-using what the edit did not reach. `forced`: where notebook cells
    * start; `sameLayout`: false when cells were added, removed or moved, which parses afresh.
    */
-  protected reparse(next: string, forced: readonly number[] = [], sameLayout = true): void {
+  protected reparse(next: string, forced: readonly number[] = [], sameLayout = true, span?: TextSpan): void {
     if (next.length > DEFAULT_MAX_FILE_SIZE) {
       // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
       this.module?.dispose();
@@ -71,7 +71,7 @@ abstract class LiveModule {
       this.module = new ChunkedModule(this.parser, true);
       this.module.update(next, forced);
     } else if (next !== this.text || !sameLayout) {
-      this.module.update(next, forced, sameLayout ? changedSpan(this.text, next) : undefined);
+      this.module.update(next, forced, sameLayout ? (span ?? changedSpan(this.text, next)) : undefined);
     }
     this.text = next;
   }
@@ -102,7 +102,15 @@ export class PythonDocument extends LiveModule {
   }
 
   update(changes: readonly TextChange[], version: number): void {
-    this.reparse(applyChanges(this.text, changes));
+    // One ranged change (typing) says where the text changed; otherwise compare the texts.
+    const only = changes.length === 1 ? changes[0] : undefined;
+    let span: TextSpan | undefined;
+    if (only?.range) {
+      const start = offsetAt(this.text, only.range.start);
+      const oldEnd = Math.max(start, offsetAt(this.text, only.range.end));
+      span = { start, oldEnd, newEnd: start + only.text.length };
+    }
+    this.reparse(applyChanges(this.text, changes), [], true, span);
     this.version = version;
   }
 
@@ -195,7 +203,7 @@ export class NotebookDocument extends LiveModule {
 }
 
 /** The one span where two texts differ: common prefix and suffix trimmed. */
-export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+export function changedSpan(before: string, after: string): TextSpan {
   let start = 0;
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
