@@ -420,7 +420,7 @@ function copyClassBody(cursor: RawCursor, copier: Copier, tables: LanguageTables
   return trailing;
 }
 
-/** The index of the first of the last `n` top-level nodes (`count` when `n` is 0). */
+/** How many nodes the last `n` top-level nodes take, with their descendants. */
 function topTail(arrays: NodeArrays, n: number): number {
   let index = arrays.count;
   for (let seen = 0; seen < n; seen++) {
