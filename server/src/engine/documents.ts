@@ -187,18 +187,28 @@ export class NotebookDocument extends LiveModule {
   private rebuild(sameLayout = true): void {
     const code: MaskedCell[] = [];
     const masked = new Map<string, { text: string; cell: MaskedCell }>();
+    // Where the module changed, when only one cell did: found within that cell, not the whole module.
+    let span: TextSpan | undefined;
+    let changed = 0;
+    let offset = 0;
     this.cells.forEach((c, i) => {
       if (c.kind !== 'code') return;
       // Masking magics reads the whole cell: a cell whose text did not change keeps its masked copy.
       const known = this.masked.get(c.id);
       const cell = known && known.text === c.text ? (known.cell.cell === i ? known.cell : { ...known.cell, cell: i }) : maskedCell(i, c.text);
+      if (known && cell.masked !== known.cell.masked) {
+        changed++;
+        const inCell = changedSpan(known.cell.masked, cell.masked);
+        span = { start: offset + inCell.start, oldEnd: offset + inCell.oldEnd, newEnd: offset + inCell.newEnd };
+      }
       masked.set(c.id, { text: c.text, cell });
       code.push(cell);
+      offset += (known?.cell.masked.length ?? cell.masked.length) + 1;
     });
     this.masked = masked;
     const module = joinMasked(code);
     this.map = module.cells;
-    this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout);
+    this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout, changed === 1 ? span : undefined);
   }
 }
 
