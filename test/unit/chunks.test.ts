@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classMembers } from '../../server/src/engine/chunkedModule';
 import { chunkStarts } from '../../server/src/engine/chunks';
+import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
 import { SyntaxTree } from '../../server/src/engine/mirror';
@@ -247,6 +248,25 @@ describe('the live notebook', () => {
       const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
       const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
       expect(live).toEqual(fresh);
+    }
+  });
+});
+
+describe('the line index', () => {
+  it('follows an edit to the same lines as one built afresh', () => {
+    let text = 'a = 1\nb = 2\r\n\nc = [\n  3,\n]\n';
+    let index = new LineIndex(text);
+    let seed = 4;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 300; i++) {
+      const start = rand(text.length + 1);
+      const oldEnd = Math.min(text.length, start + rand(4));
+      const insert = ['', 'x', '\n', '\r\n', 'y\nz\n', '\n\n'][rand(6)];
+      text = text.slice(0, start) + insert + text.slice(oldEnd);
+      index = index.edited(text, { start, oldEnd, newEnd: start + insert.length });
+      const fresh = new LineIndex(text);
+      expect(index.lineCount).toBe(fresh.lineCount);
+      for (let line = 0; line < fresh.lineCount; line++) expect(index.lineStart(line)).toBe(fresh.lineStart(line));
     }
   });
 });

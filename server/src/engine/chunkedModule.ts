@@ -77,7 +77,9 @@ export class ChunkedModule {
       this.chunks = this.edited(builder, old, text, forced, edit);
     }
     this.text = text;
+    const previous = this.copy;
     this.copy = builder.done();
+    if (previous && edit) this.copy.followLines(previous, edit);
   }
 
   dispose(): void {

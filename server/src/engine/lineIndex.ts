@@ -2,10 +2,33 @@ import type { Position } from './types';
 
 /** Offsets of line starts, for offset ↔ position conversion in O(log lines). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    this.starts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /**
+   * The index of `text`, which differs from this one's text only where `start` to `oldEnd` became
+   * `start` to `newEnd`: the lines around the change are found again, the others moved.
+   */
+  edited(text: string, span: { start: number; oldEnd: number; newEnd: number }): LineIndex {
+    const delta = span.newEnd - span.oldEnd;
+    const starts: number[] = [];
+    let i = 0;
+    for (; i < this.starts.length && this.starts[i] <= span.start; i++) starts.push(this.starts[i]);
+    for (let nl = text.indexOf('\n', span.start); nl !== -1 && nl < span.newEnd; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    while (i < this.starts.length && this.starts[i] <= span.oldEnd) i++;
+    for (; i < this.starts.length; i++) starts.push(this.starts[i] + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

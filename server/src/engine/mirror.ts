@@ -267,7 +267,7 @@ export class SyntaxNode {
   descendantForIndex(start: number, end = start): SyntaxNode {
     let node: SyntaxNode = this;
     for (;;) {
-      const next = node.children.find((c) => c.startIndex <= start && end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex));
+      const next = firstSpanning(node.children, start, end);
       if (!next) return node;
       node = next;
     }
@@ -289,6 +289,26 @@ export class SyntaxNode {
 
 export type Node = SyntaxNode;
 
+/**
+ * The first of `children` (in order, not overlapping) that spans `[start, end]`: found by binary
+ * search, as the module node has a child per top-level statement.
+ */
+function firstSpanning(children: readonly SyntaxNode[], start: number, end: number): SyntaxNode | undefined {
+  // The first child that ends at or after `end`: no child before it can span the range.
+  let lo = 0;
+  let hi = children.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (children[mid].endIndex < end) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < children.length && children[i].startIndex <= start; i++) {
+    const c = children[i];
+    if (end <= c.endIndex && (c.endIndex > c.startIndex || start === c.startIndex)) return c;
+  }
+  return undefined;
+}
+
 /** A module's copy: its chunks, in order, and the text they were parsed from. */
 export class SyntaxTree {
   readonly rootNode: SyntaxNode;
@@ -307,6 +327,11 @@ export class SyntaxTree {
 
   get lines(): LineIndex {
     return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  /** Derives the line index from the previous copy's, when it has one: the text changed only in `span`. */
+  followLines(previous: SyntaxTree, span: { start: number; oldEnd: number; newEnd: number }): void {
+    if (previous.lineIndex) this.lineIndex = previous.lineIndex.edited(this.text, span);
   }
 
   /** Starts a copy of a module parsed chunk by chunk (see chunks.ts): its chunks are added in order. */
