@@ -1,4 +1,4 @@
-import { chunkStarts, indentOf, statementStarts } from './chunks';
+import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
 import { assembleClass, copyArrays, errorArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
@@ -123,7 +123,7 @@ export class ChunkedModule {
       const untouched =
         end <= edit.start ? replaced.find((c) => c.start === start && c.end === end) : start >= edit.newEnd ? replaced.find((c) => c.start === start - delta && c.end === end - delta) : undefined;
       // Holding the edit, with the same extent as the old chunk that held it.
-      const previous = untouched ?? (start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined);
+      const previous = start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
       if (untouched) {
         builder.keep(untouched.copy, start);
         chunks.push({ ...untouched, start, end });
@@ -229,8 +229,7 @@ export function classMembers(text: string, start: number, end: number): number[]
   let candidate = text.indexOf('\n', line) + 1;
   for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
     const indent = indentOf(text, candidate);
-    const c = text.charCodeAt(candidate + indent);
-    if (indent > 0 && c !== 35 /* # */ && c !== 10 && c !== 13) {
+    if (indent > 0 && startsStatement(text, candidate + indent)) {
       const starts = statementStarts(text, start, end, indent);
       if (starts[1] !== candidate) continue;
       // A comment right above a statement, at its indentation, goes with it (as the whole class has it).

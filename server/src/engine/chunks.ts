@@ -50,11 +50,10 @@ export function statementStarts(text: string, from: number, end: number, indent:
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
 
-  const length = end;
   let i = from;
   // A line start is looked at when reached after a line break that no backslash escaped.
   let lineStart = false;
-  while (i < length) {
+  while (i < end) {
     if (lineStart) {
       lineStart = false;
       let start = false;
@@ -106,7 +105,7 @@ export function statementStarts(text: string, from: number, end: number, indent:
     switch (c) {
       case HASH: {
         const nl = text.indexOf('\n', i);
-        i = nl === -1 ? length : nl;
+        i = nl === -1 ? end : nl;
         continue;
       }
       case QUOTE:
@@ -138,8 +137,8 @@ export function indentOf(text: string, at: number): number {
   return i - at;
 }
 
-/** Whether a line begins, in column 0, with something other than a blank or a comment. */
-function startsStatement(text: string, at: number): boolean {
+/** Whether the text at `at` (a line's first character after its indentation) is neither blank nor a comment. */
+export function startsStatement(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   return c !== SPACE && c !== TAB && c !== FORM_FEED && c !== NEWLINE && c !== CARRIAGE && c !== HASH;
 }

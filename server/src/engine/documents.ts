@@ -51,6 +51,7 @@ abstract class LiveModule {
   private module: ChunkedModule | undefined;
   private readonly cache = new AnalysisCache();
   protected text = '';
+  private forced: readonly number[] = [];
 
   constructor(protected readonly parser: PythonParser) {}
 
@@ -63,6 +64,7 @@ abstract class LiveModule {
    * start; `sameLayout`: false when cells were added, removed or moved, which parses afresh.
    */
   protected reparse(next: string, forced: readonly number[] = [], sameLayout = true, span?: TextSpan): void {
+    this.forced = forced;
     if (next.length > DEFAULT_MAX_FILE_SIZE) {
       // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
       this.module?.dispose();
@@ -80,7 +82,7 @@ abstract class LiveModule {
   syntax(): SyntaxTree {
     if (!this.module) {
       this.module = new ChunkedModule(this.parser, true);
-      this.module.update(this.text, []);
+      this.module.update(this.text, this.forced);
     }
     return this.module.syntax();
   }
