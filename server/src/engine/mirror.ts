@@ -568,18 +568,19 @@ class Copier {
     if (this.count === this.scratch.types.length) this.grow();
     const s = this.scratch;
     const i = this.count++;
-    const typeId = cursor.typeId();
+    const node = cursor.current();
+    const typeId = node.typeId;
     const isError = typeId === ERROR_TYPE_ID;
     let flags = isError || this.tables.named[typeId] ? NAMED : 0;
-    if (withErrors && cursor.isMissing()) flags |= MISSING;
+    if (withErrors && node.missing) flags |= MISSING;
     s.types[i] = typeId;
-    s.starts[i] = cursor.startIndex();
-    s.ends[i] = cursor.endIndex();
+    s.starts[i] = node.start;
+    s.ends[i] = node.end;
     s.fieldIds[i] = cursor.fieldId();
     s.parents[i] = parent;
     // The inside of a syntax error is never analysed: an unclosed bracket can make it most of the chunk.
     // Only a subtree that holds an error needs its nodes asked whether they are missing.
-    const childErrors = !isError && this.children(cursor, i, withErrors && cursor.hasError());
+    const childErrors = !isError && this.children(cursor, i, withErrors && node.hasError);
     if (isError || flags & MISSING || childErrors) flags |= HAS_ERROR;
     // `children` may have grown the scratch arrays.
     this.scratch.flags[i] = flags;

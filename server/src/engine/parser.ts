@@ -1,5 +1,5 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { RawCursor, type WasmRuntime, wasmRuntime } from './wasmCursor';
+import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, type WasmRuntime, wasmRuntime } from './wasmCursor';
 
 export type { Language, Tree } from 'web-tree-sitter';
 export type { Node } from './mirror';
@@ -31,14 +31,24 @@ export class PythonParser {
     private readonly parser: Parser,
     readonly language: Language,
     private readonly runtime: WasmRuntime,
+    /** Whether cursors read nodes from tree-sitter's memory (see `memoryLayoutAgrees`). */
+    readonly directReads: boolean,
   ) {}
 
-  static async load(paths: WasmPaths): Promise<PythonParser> {
+  /**
+   * `directReads: false` makes cursors ask the runtime for every node instead of reading tree-sitter's
+   * memory, even where the layout check passes (for comparing the two).
+   */
+  static async load(paths: WasmPaths, options: { directReads?: boolean } = {}): Promise<PythonParser> {
     const runtime = await loadRuntime(paths.runtime);
     const language = await Language.load(paths.python);
     const parser = new Parser();
     parser.setLanguage(language);
-    return new PythonParser(parser, language, runtime);
+    const sample = parser.parse(LAYOUT_SAMPLE);
+    if (!sample) throw new Error('tree-sitter returned no tree');
+    const direct = options.directReads !== false && memoryLayoutAgrees(runtime, sample);
+    sample.delete();
+    return new PythonParser(parser, language, runtime, direct);
   }
 
   /** The size of web-tree-sitter's WebAssembly memory, which grows with the trees alive at once and never shrinks. */
@@ -48,7 +58,7 @@ export class PythonParser {
 
   /** A cursor over `tree` that calls the runtime directly; `close()` it when done. */
   cursor(tree: Tree): RawCursor {
-    return new RawCursor(this.runtime, tree);
+    return new RawCursor(this.runtime, tree, this.directReads);
   }
 
   /** Parses `text`; with `oldTree` (already edited with `applyEdit`), re-uses its unchanged parts. */

@@ -15,6 +15,8 @@ import type { Tree } from 'web-tree-sitter';
 /** The exports of web-tree-sitter's Emscripten module this cursor uses. */
 export interface WasmRuntime {
   HEAP32: Int32Array;
+  HEAPU8: Uint8Array;
+  HEAPU16: Uint16Array;
   _ts_init(): number;
   _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
   _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
@@ -45,8 +47,9 @@ const REQUIRED: Array<keyof WasmRuntime> = [
 /** Checks that the module `Parser.init` filled in has every export the cursor calls. */
 export function wasmRuntime(module: Record<string, unknown>): WasmRuntime {
   const missing = REQUIRED.filter((name) => typeof module[name] !== 'function');
-  if (missing.length > 0 || !(module.HEAP32 instanceof Int32Array)) {
-    throw new Error(`this web-tree-sitter build does not export ${missing.join(', ') || 'HEAP32'}; mldebt needs the version in its package.json`);
+  const views = !(module.HEAP32 instanceof Int32Array) || !(module.HEAPU8 instanceof Uint8Array) || !(module.HEAPU16 instanceof Uint16Array);
+  if (missing.length > 0 || views) {
+    throw new Error(`this web-tree-sitter build does not export ${missing.join(', ') || 'its heap views'}; mldebt needs the version in its package.json`);
   }
   return module as unknown as WasmRuntime;
 }
@@ -54,19 +57,52 @@ export function wasmRuntime(module: Record<string, unknown>): WasmRuntime {
 /** web-tree-sitter keeps a tree's and a cursor's WebAssembly addresses at index 0 (and 0–3). */
 type Addressed = Record<number, number>;
 
+/** tree-sitter's `ts_builtin_sym_error`. */
+const ERROR_SYMBOL = 0xffff;
+
+/**
+ * What the node at a cursor is, as `RawCursor.current` reads it. Offsets are in UTF-16 code units, as
+ * web-tree-sitter reports them.
+ */
+export interface CurrentNode {
+  typeId: number;
+  start: number;
+  end: number;
+  missing: boolean;
+  /** Whether the node has a syntax error in it (tree-sitter's `ts_node_has_error`). */
+  hasError: boolean;
+}
+
+/**
+ * Where a node's facts sit in tree-sitter's memory: the layout of `Subtree` in tree-sitter's
+ * `lib/src/subtree.h` on a little-endian 32-bit target. A `Subtree` is 8 bytes: either inline data
+ * for small leaves (lowest bit set) or a pointer to heap data. Reads rely on it only after
+ * `memoryLayoutAgrees` found them giving the runtime's own answers on a sample parse.
+ */
+const INLINE = { flags: 0, symbol: 1, sizeBytes: 7 } as const;
+const HEAP = { sizeBytes: 16, errorCost: 32, symbol: 40, flagsHigh: 45 } as const;
+const INLINE_MISSING = 1 << 5;
+const HEAP_MISSING = 1 << 1; // bit 9 of the bit fields, in their second byte
+
 export class RawCursor {
   private readonly tree: number;
   private readonly buffer: number;
   private readonly cursor: ReturnType<Tree['walk']>;
+  /** The public type id of each internal symbol (or alias) seen so far; 0 where not asked yet. */
+  private readonly publicTypes: Uint16Array;
+  readonly node: CurrentNode = { typeId: 0, start: 0, end: 0, missing: false, hasError: false };
 
+  /** `direct`: read nodes from tree-sitter's memory (only once `memoryLayoutAgrees` said it may). */
   constructor(
     private readonly runtime: WasmRuntime,
     tree: Tree,
+    private readonly direct = false,
   ) {
     this.cursor = tree.walk();
     this.tree = (tree as unknown as Addressed)[0];
     this.buffer = runtime._ts_init() >> 2;
     this.store(this.cursor as unknown as Addressed);
+    this.publicTypes = publicTypesOf(tree.language);
   }
 
   gotoFirstChild(): boolean {
@@ -111,12 +147,75 @@ export class RawCursor {
     return result;
   }
 
+  /**
+   * Fills `node` with the current node's type, range and error state. Read directly, that is one call
+   * (the node into the transfer buffer) and a few loads, where asking is five or six calls.
+   */
+  current(): CurrentNode {
+    const node = this.node;
+    if (!this.direct) {
+      node.typeId = this.typeId();
+      node.start = this.startIndex();
+      node.end = this.endIndex();
+      node.missing = this.isMissing();
+      node.hasError = this.hasError();
+      return node;
+    }
+    const { runtime, buffer } = this;
+    const heap32 = runtime.HEAP32;
+    const c0 = heap32[buffer];
+    const c1 = heap32[buffer + 1];
+    const c2 = heap32[buffer + 2];
+    const c3 = heap32[buffer + 3];
+    runtime._ts_tree_cursor_current_node_wasm(this.tree);
+    // The transfer buffer now holds the node: the address of its `Subtree`, start, row, column, alias.
+    const address = heap32[buffer];
+    const start = heap32[buffer + 1];
+    const alias = heap32[buffer + 4];
+    heap32[buffer] = c0;
+    heap32[buffer + 1] = c1;
+    heap32[buffer + 2] = c2;
+    heap32[buffer + 3] = c3;
+    const heap8 = runtime.HEAPU8;
+    let symbol: number;
+    let sizeBytes: number;
+    let errorCost: number;
+    let missing: boolean;
+    if (heap8[address + INLINE.flags] & 1) {
+      symbol = heap8[address + INLINE.symbol];
+      sizeBytes = heap8[address + INLINE.sizeBytes];
+      missing = (heap8[address + INLINE.flags] & INLINE_MISSING) !== 0;
+      errorCost = 0;
+    } else {
+      const data = heap32[address >> 2];
+      symbol = runtime.HEAPU16[(data + HEAP.symbol) >> 1];
+      sizeBytes = heap32[(data + HEAP.sizeBytes) >> 2];
+      missing = (heap8[data + HEAP.flagsHigh] & HEAP_MISSING) !== 0;
+      errorCost = heap32[(data + HEAP.errorCost) >> 2];
+    }
+    const internal = alias || symbol;
+    node.typeId = internal === ERROR_SYMBOL ? ERROR_SYMBOL : this.publicTypes[internal] || this.learnType(internal);
+    node.start = start;
+    // web-tree-sitter parses UTF-16, two bytes per code unit.
+    node.end = start + (sizeBytes >> 1);
+    node.missing = missing;
+    node.hasError = missing || errorCost > 0;
+    return node;
+  }
+
   /** Ends the walk: the cursor's state (its stack may have moved) goes back to web-tree-sitter, which frees it. */
   close(): void {
     const state = this.load();
     const cursor = this.cursor as unknown as Addressed;
     for (let i = 0; i < 4; i++) cursor[i] = state[i];
     this.cursor.delete();
+  }
+
+  /** Asks the runtime the current node's public type (grammars may map several symbols to one). */
+  private learnType(internal: number): number {
+    const typeId = this.typeId();
+    if (internal < this.publicTypes.length) this.publicTypes[internal] = typeId;
+    return typeId;
   }
 
   private load(): number[] {
@@ -130,3 +229,66 @@ export class RawCursor {
     for (let i = 0; i < 4; i++) heap[this.buffer + i] = state[i];
   }
 }
+
+const publicTypeTables = new WeakMap<Tree['language'], Uint16Array>();
+
+function publicTypesOf(language: Tree['language']): Uint16Array {
+  let table = publicTypeTables.get(language);
+  if (!table) publicTypeTables.set(language, (table = new Uint16Array(language.nodeTypeCount + 1)));
+  return table;
+}
+
+/**
+ * Whether reading nodes from memory gives what the runtime answers, for every node of `tree`: checked
+ * once per process on a sample that has inline and heap leaves, aliases, keywords, a missing node, an
+ * error, and characters outside the BMP. A runtime with another layout falls back to asking.
+ */
+export function memoryLayoutAgrees(runtime: WasmRuntime, tree: Tree): boolean {
+  // One cursor at a time: they share the transfer buffer.
+  const walk = (direct: boolean): string[] => {
+    const cursor = new RawCursor(runtime, tree, direct);
+    const out: string[] = [];
+    try {
+      const visit = (): void => {
+        do {
+          const n = cursor.current();
+          out.push(`${n.typeId} ${n.start} ${n.end} ${n.missing} ${n.hasError}`);
+          if (cursor.gotoFirstChild()) {
+            visit();
+            cursor.gotoParent();
+          }
+        } while (cursor.gotoNextSibling());
+      };
+      visit();
+    } finally {
+      cursor.close();
+    }
+    return out;
+  };
+  try {
+    const asked = walk(false);
+    const read = walk(true);
+    return read.length === asked.length && read.every((line, i) => line === asked[i]);
+  } catch {
+    return false;
+  }
+}
+
+/** The sample `memoryLayoutAgrees` is checked on. */
+export const LAYOUT_SAMPLE = [
+  'import os.path as osp',
+  'from . import x',
+  'print "legacy"',
+  'def f(a, *, b=1) -> int:',
+  '    """doc \u{1F600} é"""',
+  '    match a:',
+  '        case [1, *rest]: pass',
+  '    return lambda y: y ** 2',
+  'x = f(1',
+  'class C(Base, metaclass=M):',
+  '    @property',
+  '    def g(self): return self.h[1:2, ...]',
+  'y = 1 +',
+  'z = $',
+  '',
+].join('\n');

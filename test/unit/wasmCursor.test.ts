@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyArrays, type NodeArrays } from '../../server/src/engine/mirror';
+import { PythonParser } from '../../server/src/engine/parser';
+import { wasmPaths } from '../support/engine';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+function pythonFixtures(): string[] {
+  return readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => join(FIXTURES, f));
+}
+
+const KEYS = ['types', 'flags', 'fieldIds', 'starts', 'ends', 'parents', 'after'] as const;
+
+function same(a: NodeArrays, b: NodeArrays): boolean {
+  return a.count === b.count && KEYS.every((k) => a[k].every((v, i) => v === b[k][i]));
+}
+
+describe('reading nodes from tree-sitter memory', () => {
+  it('is used with the web-tree-sitter build in package.json, and gives the copy that asking gives', async () => {
+    const direct = await PythonParser.load(wasmPaths);
+    const asking = await PythonParser.load(wasmPaths, { directReads: false });
+    // Fails when web-tree-sitter is upgraded to a build whose Subtree layout differs: see wasmCursor.ts.
+    expect(direct.directReads).toBe(true);
+    expect(asking.directReads).toBe(false);
+    const sources = [
+      ...pythonFixtures().map((f) => readFileSync(f, 'utf8')),
+      // Syntax errors, missing nodes, non-ASCII text and a long heap-allocated leaf.
+      'def f(x:\n    return [1, 2\nclass C(:\n  pass\ns = "é😀' + 'x'.repeat(300) + '"\ny = (1 +\n',
+      'print "a"\nexec "b"\nmatch p:\n    case {"k": [1, *r]} if r: pass\n',
+    ];
+    expect(sources.length).toBeGreaterThan(20);
+    for (const source of sources) {
+      const tree = direct.parse(source);
+      try {
+        const read = copyArrays(direct, tree)!;
+        const asked = copyArrays(asking, tree)!;
+        expect(read.count).toBeGreaterThan(0);
+        expect(same(read, asked), source.slice(0, 80)).toBe(true);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+});
