@@ -252,6 +252,25 @@ describe('the live document', () => {
     expect(seen).toEqual(['h(df)']);
   });
 
+  it('keeps what each chunk imports, so an import made twice stands when one of them goes', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    const text = 'import numpy as np\n\n\nx = 1\n\n\nimport numpy as np\n\n\nnp.random.rand(3)\n';
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const legacy = () => doc.analyze(rules).findings.filter((f) => f.ruleId === 'legacy-numpy-random').length;
+    expect(legacy()).toBe(1);
+    // The first import goes: the second still imports numpy.
+    doc.update([{ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 18 } }, text: 'y = 2' }], 2);
+    expect(legacy()).toBe(1);
+    // The second goes too: `np` is no longer numpy.
+    doc.update([{ range: { start: { line: 6, column: 0 }, end: { line: 6, column: 18 } }, text: 'z = 3' }], 3);
+    expect(doc.text).not.toContain('import');
+    expect(legacy()).toBe(0);
+    // And back, in the chunk that never imported it.
+    doc.update([{ range: { start: { line: 3, column: 0 }, end: { line: 3, column: 5 } }, text: 'import numpy as np' }], 4);
+    expect(legacy()).toBe(1);
+  });
+
   it('walks every chunk for a rule that is not local, while the local rules skip what they can', async () => {
     const engine = await loadEngine();
     const local: string[] = [];

@@ -79,7 +79,7 @@ interface PendingReport {
 export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): AnalysisResult {
   const { text, tree, cache } = input;
   const semantic = new SemanticModel(text);
-  semantic.collectModuleImports(tree.rootNode);
+  semantic.collectModuleImports(tree, cache !== undefined);
 
   // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
   const everything = new DispatchTable(tree.language);

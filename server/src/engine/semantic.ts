@@ -1,3 +1,4 @@
+import type { ChunkTree, SyntaxTree } from './mirror';
 import type { Node } from './parser';
 import { calleeOf } from './syntax';
 
@@ -192,15 +193,37 @@ export class SemanticModel {
     return undefined;
   }
 
-  /** Records module-level imports before the walk, so code above an import still resolves it. */
-  collectModuleImports(root: Node): void {
+  /**
+   * Records module-level imports before the walk, so code above an import still resolves it. With
+   * `keep`, what each chunk imports is found once and kept with the chunk (a live document asks again
+   * on every keystroke, and its unchanged chunks are the same objects).
+   */
+  collectModuleImports(tree: SyntaxTree, keep = false): void {
+    for (const chunk of tree.chunks) {
+      if (!keep) {
+        this.importsIn(chunk);
+        continue;
+      }
+      let changes = chunkImports.get(chunk);
+      if (!changes) {
+        // A model of its own, so that an import another chunk made too is still noted.
+        const alone = new SemanticModel(this.text);
+        alone.recording = [];
+        alone.importsIn(chunk);
+        chunkImports.set(chunk, (changes = alone.recording));
+      }
+      this.replay(changes);
+    }
+  }
+
+  private importsIn(chunk: ChunkTree): void {
     const visit = (statements: Node[]): void => {
       for (const s of statements) {
         if (s.type === 'import_statement' || s.type === 'import_from_statement') this.addImport(s);
         else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
       }
     };
-    visit(root.namedChildren.filter((n): n is Node => n !== null));
+    visit(chunk.top.map((i) => chunk.node(i)));
   }
 
   addImport(node: Node): void {
@@ -505,6 +528,9 @@ function kindOfFactory(q: string): ValueKind | undefined {
   if (/^(tensorflow\.)?keras\.(models\.)?(Sequential|Model)$|^(tensorflow\.)?keras\.(models|saving)\.load_model$/.test(q)) return 'keras-model';
   return undefined;
 }
+
+/** What each chunk of a live document imports, as changes to replay (see `collectModuleImports`). */
+const chunkImports = new WeakMap<ChunkTree, ModuleChange[]>();
 
 const BLOCK_HOLDERS = new Set([
   'if_statement', 'else_clause', 'elif_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement',
