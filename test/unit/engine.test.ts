@@ -264,7 +264,7 @@ describe('the live document', () => {
     expect(legacy()).toBe(1);
     // The second goes too: `np` is no longer numpy.
     doc.update([{ range: { start: { line: 6, column: 0 }, end: { line: 6, column: 18 } }, text: 'z = 3' }], 3);
-    expect(doc.text).not.toContain('import');
+    expect(doc.syntax().text).not.toContain('import');
     expect(legacy()).toBe(0);
     // And back, in the chunk that never imported it.
     doc.update([{ range: { start: { line: 3, column: 0 }, end: { line: 3, column: 5 } }, text: 'import numpy as np' }], 4);

@@ -103,8 +103,9 @@ export function appendArgument(call: Node, argument: string, text: string): Text
 }
 
 /** Module-level statements (of all cells, for a notebook), in order. */
-export function moduleStatements(root: Node): Node[] {
-  return root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+export function moduleStatements(root: Node): readonly Node[] {
+  // Asked by every fix that adds a module-level line: found once per tree.
+  return root.memo('moduleStatements', () => root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment'));
 }
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
@@ -115,13 +116,16 @@ const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'futu
  * whether a blank line should precede the constant.
  */
 export function constantInsertionPoint(root: Node, text: string): { offset: number; afterImports: boolean } {
-  let anchor: Node | undefined;
-  for (const s of moduleStatements(root)) {
-    if (IMPORT_TYPES.has(s.type)) anchor = s;
-    else if (!anchor && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string') anchor = s;
-    else if (isGuardedImport(s)) anchor = s;
-    else break;
-  }
+  const anchor = root.memo('constantAnchor', () => {
+    let last: Node | undefined;
+    for (const s of moduleStatements(root)) {
+      if (IMPORT_TYPES.has(s.type)) last = s;
+      else if (!last && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string') last = s;
+      else if (isGuardedImport(s)) last = s;
+      else break;
+    }
+    return last;
+  });
   if (!anchor) return { offset: 0, afterImports: false };
   const nl = text.indexOf('\n', anchor.endIndex);
   return { offset: nl === -1 ? text.length : nl + 1, afterImports: true };

@@ -136,12 +136,14 @@ function constantName(value: string): string {
 }
 
 /** Module-level `NAME = ...` assignments by name. */
-function moduleAssignments(root: Node): Map<string, Node> {
-  const out = new Map<string, Node>();
-  for (const s of moduleStatements(root)) {
-    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
-    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
-    if (left?.type === 'identifier' && !out.has(left.text)) out.set(left.text, a!);
-  }
-  return out;
+function moduleAssignments(root: Node): ReadonlyMap<string, Node> {
+  return root.memo('hardcoded-path:assignments', () => {
+    const out = new Map<string, Node>();
+    for (const s of moduleStatements(root)) {
+      const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+      if (left?.type === 'identifier' && !out.has(left.text)) out.set(left.text, a!);
+    }
+    return out;
+  });
 }
