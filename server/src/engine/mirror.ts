@@ -157,7 +157,11 @@ export class SyntaxNode {
 
   get children(): SyntaxNode[] {
     if (this.kids) return this.kids;
-    if (!this.chunk) return (this.kids = this.module!.chunks.flatMap((c) => c.top.map((i) => c.node(i))));
+    if (!this.chunk) {
+      const kids: SyntaxNode[] = [];
+      for (const c of this.module!.chunks) for (const i of c.top) kids.push(c.node(i));
+      return (this.kids = kids);
+    }
     const { chunk, index } = this;
     const end = chunk.after[index];
     if (end === index + 1) return (this.kids = NO_CHILDREN);
