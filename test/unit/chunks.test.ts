@@ -6,7 +6,8 @@ import { chunkStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
-import { SyntaxTree } from '../../server/src/engine/mirror';
+import { SyntaxTree, type Node } from '../../server/src/engine/mirror';
+import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import { loadEngine } from '../support/engine';
 
@@ -115,6 +116,7 @@ function largeClass(): string {
   const methods = Array.from({ length: 60 }, (_, i) =>
     [
       i % 7 === 0 ? '    # Section comment at the body indentation.\n\n' : '',
+      i % 11 === 3 ? '    # Comments\n    # above\n    # a\n    # method.\n' : '',
       i % 5 === 0 ? '    @property\n' : '',
       `    def method_${i}(self, frame=None):`,
       `        """Do step ${i}."""`,
@@ -164,7 +166,21 @@ describe('a large class', () => {
     // A comment right above a method, at its indentation, starts that method's part.
     expect(members).toContain(text.indexOf('    # Section comment', text.indexOf('method_6(')));
     const whole = engine.parser.parse(text);
-    expect(engine.copy(text).rootNode.toString()).toBe(whole.rootNode.toString());
+    const copy = engine.copy(text);
+    expect(copy.rootNode.toString()).toBe(whole.rootNode.toString());
+    // Node by node: extent, field, parent and errors, through the node objects rules use.
+    const builder = SyntaxTree.build(text, engine.parser.language);
+    builder.copy(engine.parser, whole, 0);
+    const shape = (n: Node, field: string | null, out: string[]): string[] => {
+      out.push(`${n.type} ${field} ${n.startIndex}-${n.endIndex} ${n.parent?.startIndex} ${n.hasError}`);
+      const fields = n.fields;
+      n.children.forEach((c, i) => shape(c, fields?.[i] ?? null, out));
+      return out;
+    };
+    expect(copy.chunks.length).toBeGreaterThan(60);
+    expect(shape(copy.rootNode, null, [])).toEqual(shape(builder.done().rootNode, null, []));
+    const calls = (t: SyntaxTree) => t.rootNode.descendantsOfType('call').map((c) => c.startIndex);
+    expect(calls(copy)).toEqual(calls(builder.done()));
     whole.delete();
   });
 
@@ -190,6 +206,79 @@ describe('a large class', () => {
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(live).toEqual(fresh);
     }
+  });
+});
+
+describe('a large class, live', () => {
+  /** A class whose methods share `self.frame`, padded past the size at which a class is split. */
+  function sharedState(): string {
+    const filler = Array.from({ length: 40 }, (_, i) => `    def helper_${i}(self):\n        """Step ${i} of the pipeline."""\n        return ${i}\n`).join('\n');
+    return [
+      'import pandas as pd',
+      '',
+      '',
+      'class Pipeline:',
+      '    def load(self):',
+      '        self.frame = pd.read_csv("train.csv")',
+      '',
+      filler,
+      '    def features(self):',
+      '        return self.frame.values',
+      '',
+      filler.replaceAll('helper_', 'other_'),
+      '',
+      'def after():',
+      '    pass',
+      '',
+    ].join('\n');
+  }
+
+  it('walks again only the statement of the body that changed, and those that read what it changed', async () => {
+    const engine = await loadEngine();
+    const walked: string[] = [];
+    const probe = {
+      rule: defineRule({
+        meta: {
+          id: 'probe', code: 'MLD999', category: 'meta', severity: 'warning', fix: 'none', local: true,
+          messages: { default: 'probe' },
+          docs: { summary: '', whatItDoes: '', whyIsThisBad: '', example: '', useInstead: '', fixSafety: '', references: [] },
+        },
+        create: () => ({ function_definition: (n) => void walked.push(n.childForFieldName('name')!.text) }),
+      }),
+      severity: 'information' as const,
+      options: {},
+    };
+    const rules = [...activeRules(RULES, { select: ['meta', 'dataframe-values'] }), probe];
+    let text = sharedState();
+    expect(text.length).toBeGreaterThan(4096);
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const findings = () => doc.analyze(rules).findings.filter((f) => f.ruleId === 'dataframe-values').map((f) => text.slice(f.start, f.end));
+    expect(findings()).toEqual(['self.frame.values']);
+    expect(walked).toHaveLength(83);
+    const edit = (from: string, to: string): void => {
+      const at = text.indexOf(from);
+      const position = new LineIndex(text).positionAt(at);
+      const end = new LineIndex(text).positionAt(at + from.length);
+      doc.update([{ range: { start: position, end }, text: to }], doc.version + 1);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      walked.length = 0;
+    };
+
+    // A keystroke in one helper: that method is walked again, and the one with a finding that offers
+    // a fix (computed against the current text every time); no other.
+    edit('return 7\n', 'return 77\n');
+    expect(findings()).toEqual(['self.frame.values']);
+    expect(walked).toEqual(['helper_7', 'features']);
+
+    // `self.frame` is no longer a data frame: the method that read it is walked again, and its finding goes.
+    edit('pd.read_csv("train.csv")', 'list()');
+    expect(findings()).toEqual([]);
+    expect(walked).toEqual(['load', 'features']);
+    expect(findings()).toEqual(engine.analyzeSource(text, rules).findings.filter((f) => f.ruleId === 'dataframe-values').map((f) => text.slice(f.start, f.end)));
+
+    // And back.
+    edit('list()', 'pd.read_csv("train.csv")');
+    expect(findings()).toEqual(['self.frame.values']);
   });
 });
 

@@ -170,6 +170,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   walkNamed(
     tree,
     (chunk) => {
+      // A large class's header opens the class its body's chunks are analysed in: walked every time.
+      if (chunk.guests?.length) {
+        current = undefined;
+        return everything;
+      }
       const known = cache?.chunks.get(chunk);
       if (known && failed.size === 0 && chunk.base >= firstLines && semantic.answersAsBefore(known.reads)) {
         for (const { ruleId, report } of known.reports) {

@@ -1,5 +1,5 @@
 import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
-import { assembleClass, copyArrays, errorArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, errorArrays, hostArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -15,14 +15,28 @@ interface Chunk {
   end: number;
   /** tree-sitter's parse of the chunk's text, kept for an incremental re-parse (live modules only). */
   tree: Tree | undefined;
-  /** The chunk's copy. */
+  /** The chunk's copy; for a large class, the copy of its header, which hosts `guests`. */
   copy: ChunkTree;
-  /** For a large class: the copies of its header and body statements, by their text, to reuse after an edit. */
+  /** For a large class: the copies of its body's statements, each a chunk of the module copy. */
+  guests?: ChunkTree[];
+  /** For a large class: its header and body statements by their text, to reuse after an edit. */
   parts?: Parts;
 }
 
-/** Copies of a class's parts by their text (held as its own string, not a slice of a whole text). */
-type Parts = Map<string, { text: string; arrays: NodeArrays }>;
+/**
+ * A class header or body statement: its text (held as its own string, not a slice of a whole text),
+ * its copy's arrays, and the last chunk made of them, which the next version of the class re-uses
+ * (with what its analysis found) where the statement is unchanged.
+ */
+interface Part {
+  text: string;
+  arrays: NodeArrays;
+  /** For a header: the index of its body block. */
+  hostIndex?: number;
+  copy?: ChunkTree;
+}
+
+type Parts = Map<string, Part>;
 
 /** A class chunk this large is parsed statement by statement, so that an edit in it re-parses one. */
 const CLASS_SPLIT = 4096;
@@ -109,7 +123,7 @@ export class ChunkedModule {
 
     const chunks: Chunk[] = [];
     for (let i = 0; i < first; i++) {
-      builder.keep(old[i].copy, old[i].start);
+      keep(builder, old[i], old[i].start);
       chunks.push(old[i]);
     }
     const replaced = old.slice(first, resume);
@@ -125,7 +139,7 @@ export class ChunkedModule {
       // Holding the edit, with the same extent as the old chunk that held it.
       const previous = start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
       if (untouched) {
-        builder.keep(untouched.copy, start);
+        keep(builder, untouched, start);
         chunks.push({ ...untouched, start, end });
         reused.add(untouched);
       } else if (previous?.tree && !previous.tree.rootNode.hasError && end - start < CLASS_SPLIT) {
@@ -147,15 +161,15 @@ export class ChunkedModule {
     this.release(replaced.filter((c) => !reused.has(c)));
     for (let i = resume; i < old.length; i++) {
       const c = old[i];
-      builder.keep(c.copy, c.start + delta);
+      keep(builder, c, c.start + delta);
       chunks.push({ ...c, start: c.start + delta, end: c.end + delta });
     }
     return chunks;
   }
 
   private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk {
-    const split = end - start >= CLASS_SPLIT ? this.classParts(text, start, end, known) : undefined;
-    if (split) return { start, end, tree: undefined, copy: builder.adopt(split.arrays, start), parts: this.keepTrees ? split.parts : undefined };
+    const split = end - start >= CLASS_SPLIT ? this.classParts(builder, text, start, end, known) : undefined;
+    if (split) return split;
     const tree = this.parser.parse(text.slice(start, end));
     const copy = builder.copy(this.parser, tree, start);
     if (this.keepTrees) return { start, end, tree, copy };
@@ -165,37 +179,56 @@ export class ChunkedModule {
 
   /**
    * A large class, parsed as its header (with `pass` for a body) and each statement of its body on its
-   * own, put together: the same tree as one parse for valid code, and an edit re-parses one statement.
-   * Undefined when the chunk is not a class, or its header does not parse as one.
+   * own: a chunk for the header, which hosts a chunk for each statement. The same tree as one parse for
+   * valid code; an edit re-parses one statement, and the other statements' chunks are the same objects
+   * as before. Undefined when the chunk is not a class, or its header does not parse as one.
    */
-  private classParts(text: string, start: number, end: number, known?: Parts): { arrays: NodeArrays; parts: Parts } | undefined {
+  private classParts(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk | undefined {
     const members = classMembers(text, start, end);
     if (!members) return undefined;
     const parts: Parts = new Map();
-    const part = (key: string, make: () => NodeArrays | undefined): NodeArrays | undefined => {
-      // Parts are kept only for a live document, to be reused after its next edit.
-      if (!this.keepTrees) return make();
+    const part = (key: string, make: () => Omit<Part, 'text'> | undefined): Part | undefined => {
       let found = known?.get(key) ?? parts.get(key);
       if (!found) {
-        const arrays = make();
-        if (!arrays) return undefined;
+        const made = make();
+        if (!made) return undefined;
         // A slice would keep the whole text of this version alive for as long as the part is kept.
-        found = { text: Buffer.from(key, 'utf16le').toString('utf16le'), arrays };
+        found = { text: this.keepTrees ? Buffer.from(key, 'utf16le').toString('utf16le') : key, ...made };
       }
       parts.set(found.text, found);
-      return found.arrays;
+      return found;
     };
     const first = members[0];
     const headerText = text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n';
-    const header = part(`header\n${headerText}`, () => this.parseArrays(headerText, 'module'));
+    const header = part(`header\n${headerText}`, () => {
+      const parsed = this.parseArrays(headerText, 'module');
+      return parsed && hostArrays(parsed, this.parser.language);
+    });
     if (!header) return undefined;
     const body = members.map((m, i) => {
       const memberText = text.slice(m, members[i + 1] ?? end);
-      const arrays = part(memberText, () => this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText));
-      return { arrays: arrays!, shift: m - start - CLASS_PREFIX.length };
+      const found = part(memberText, () => ({ arrays: this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText) }))!;
+      return { part: found, base: m - CLASS_PREFIX.length };
     });
-    const arrays = assembleClass(header, body, this.parser.language);
-    return arrays ? { arrays, parts } : undefined;
+
+    // The header's chunk is re-used when its text is unchanged; then so are the chunks of the
+    // statements it held that are unchanged (a statement's analysis may name its class).
+    const headerCopy = header.copy && header.copy.tree !== builder.tree ? header.copy : undefined;
+    let hostCopy: ChunkTree;
+    if (headerCopy) builder.keep((hostCopy = headerCopy), start);
+    else {
+      hostCopy = header.copy = builder.adopt(header.arrays, start);
+      hostCopy.hostIndex = header.hostIndex!;
+    }
+    const guests = body.map(({ part: p, base }) => {
+      if (headerCopy && p.copy?.host === headerCopy && p.copy.tree !== builder.tree) {
+        builder.keep(p.copy, base);
+        return p.copy;
+      }
+      return (p.copy = builder.adopt(p.arrays, base));
+    });
+    builder.host(hostCopy, guests);
+    return { start, end, tree: undefined, copy: hostCopy, guests, parts: this.keepTrees ? parts : undefined };
   }
 
   private parseArrays(text: string, part: 'module' | 'classBody'): NodeArrays | undefined {
@@ -210,6 +243,13 @@ export class ChunkedModule {
   private release(chunks: readonly Chunk[]): void {
     for (const c of chunks) c.tree?.delete();
   }
+}
+
+/** Keeps an unchanged chunk, now at `start`: for a large class, its header and its body's chunks. */
+function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
+  const shift = start - chunk.start;
+  builder.keep(chunk.copy, chunk.copy.base + shift);
+  for (const g of chunk.guests ?? []) builder.keep(g, g.base + shift);
 }
 
 /**

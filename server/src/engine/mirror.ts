@@ -21,6 +21,8 @@ export const ERROR_TYPE_ID = 0xffff;
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
+/** A node of a class header whose body statements are in other chunks: the body block and what holds it. */
+const HOSTS = 8;
 
 let nextId = 1;
 
@@ -44,7 +46,12 @@ export interface NodeArrays {
   trailing?: number;
 }
 
-/** One chunk's nodes, in document order. */
+/**
+ * One chunk's nodes, in document order. A large class is several chunks (see chunkedModule.ts): its
+ * header, whose body block holds no statement, is the host; each statement of the body is a guest
+ * chunk whose top-level nodes are children of the host's block. The nodes of the header that hold the
+ * block take their extent and errors from the guests.
+ */
 export class ChunkTree {
   readonly types: Uint16Array;
   readonly flags: Uint8Array;
@@ -58,6 +65,14 @@ export class ChunkTree {
   /** Indices of the top-level nodes. */
   readonly top: number[] = [];
   private readonly nodes: Array<SyntaxNode | undefined>;
+  /** For a class header: the index of its body block, and the chunks of the body's statements. */
+  hostIndex = -1;
+  guests: ChunkTree[] | undefined;
+  /** For a chunk of a class body: the header, and the index of the first top-level node after the class (comments). */
+  host: ChunkTree | undefined;
+  hostedUntil = 0;
+  /** Where the comments after the class start, were this the last statement of a class body. */
+  private readonly afterClass: number;
 
   constructor(
     /** Where the chunk starts in the module text. */
@@ -70,6 +85,21 @@ export class ChunkTree {
     ({ types: this.types, flags: this.flags, fieldIds: this.fieldIds, starts: this.starts, ends: this.ends, parents: this.parents, after: this.after, count: this.count } = arrays);
     for (let i = 0; i < this.count; i = this.after[i]) this.top.push(i);
     this.nodes = new Array(this.count);
+    this.afterClass = this.count - topTail(arrays, arrays.trailing ?? 0);
+  }
+
+  /**
+   * Makes this class header hold `guests`, in order, as the statements of its body. What the nodes
+   * holding the body remembered of their descendants is forgotten: the statements may have changed.
+   */
+  hold(guests: ChunkTree[]): void {
+    this.guests = guests;
+    guests.forEach((g, k) => {
+      g.host = this;
+      // Comments after the last statement, outside the class when it is parsed alone, stay outside.
+      g.hostedUntil = k === guests.length - 1 ? g.afterClass : g.count;
+    });
+    for (let i = 0; i < this.count; i++) if (this.flags[i] & HOSTS) this.nodes[i]?.forget();
   }
 
   /** The node object for an index, made on first use. */
@@ -80,6 +110,32 @@ export class ChunkTree {
   hasError(): boolean {
     for (const i of this.top) if (this.flags[i] & HAS_ERROR) return true;
     return false;
+  }
+
+  /** Whether the top-level node at `index` is a statement of a class body (not of the module). */
+  isHosted(index: number): boolean {
+    return this.host !== undefined && index < this.hostedUntil;
+  }
+
+  /** For a class header: whether a statement of the body has a syntax error. */
+  guestErrors(): boolean {
+    for (const g of this.guests ?? []) for (const i of g.top) if (i < g.hostedUntil && g.flags[i] & HAS_ERROR) return true;
+    return false;
+  }
+
+  /** For a class header: where its body starts and ends, from the body's chunks (undefined without statements). */
+  hostedRange(): { start: number; end: number } | undefined {
+    const guests = this.guests ?? [];
+    let start: number | undefined;
+    let end: number | undefined;
+    for (const g of guests) {
+      for (const i of g.top) {
+        if (i >= g.hostedUntil) break;
+        start ??= g.base + g.starts[i];
+        end = Math.max(end ?? 0, g.base + g.ends[i]);
+      }
+    }
+    return start === undefined || end === undefined ? undefined : { start, end };
   }
 }
 
@@ -116,7 +172,8 @@ export class SyntaxNode {
 
   get hasError(): boolean {
     if (!this.chunk) return this.module!.chunks.some((c) => c.hasError());
-    return (this.chunk.flags[this.index] & HAS_ERROR) !== 0;
+    const f = this.chunk.flags[this.index];
+    return (f & HAS_ERROR) !== 0 || (f & HOSTS && this.chunk.guestErrors()) === true;
   }
 
   get isError(): boolean {
@@ -124,11 +181,24 @@ export class SyntaxNode {
   }
 
   get startIndex(): number {
-    return this.chunk ? this.chunk.base + this.chunk.starts[this.index] : 0;
+    const chunk = this.chunk;
+    if (!chunk) return 0;
+    // A body block starts where its first statement does.
+    if (this.index === chunk.hostIndex) {
+      const hosted = chunk.hostedRange();
+      if (hosted) return hosted.start;
+    }
+    return chunk.base + chunk.starts[this.index];
   }
 
   get endIndex(): number {
-    return this.chunk ? this.chunk.base + this.chunk.ends[this.index] : this.module!.text.length;
+    const chunk = this.chunk;
+    if (!chunk) return this.module!.text.length;
+    if (chunk.flags[this.index] & HOSTS) {
+      const hosted = chunk.hostedRange();
+      if (hosted) return hosted.end;
+    }
+    return chunk.base + chunk.ends[this.index];
   }
 
   get tree(): SyntaxTree {
@@ -150,23 +220,27 @@ export class SyntaxNode {
   }
 
   get parent(): SyntaxNode | null {
-    if (!this.chunk) return null;
-    const p = this.chunk.parents[this.index];
-    return p === -1 ? this.chunk.tree.rootNode : this.chunk.node(p);
+    const chunk = this.chunk;
+    if (!chunk) return null;
+    const p = chunk.parents[this.index];
+    if (p !== -1) return chunk.node(p);
+    return chunk.isHosted(this.index) ? chunk.host!.node(chunk.host!.hostIndex) : chunk.tree.rootNode;
   }
 
   get children(): SyntaxNode[] {
     if (this.kids) return this.kids;
     if (!this.chunk) {
       const kids: SyntaxNode[] = [];
-      for (const c of this.module!.chunks) for (const i of c.top) kids.push(c.node(i));
+      for (const c of this.module!.chunks) for (const i of c.top) if (!c.isHosted(i)) kids.push(c.node(i));
       return (this.kids = kids);
     }
     const { chunk, index } = this;
     const end = chunk.after[index];
-    if (end === index + 1) return (this.kids = NO_CHILDREN);
+    const guests = index === chunk.hostIndex ? chunk.guests : undefined;
+    if (end === index + 1 && !guests?.length) return (this.kids = NO_CHILDREN);
     const kids: SyntaxNode[] = [];
     for (let c = index + 1; c < end; c = chunk.after[c]) kids.push(chunk.node(c));
+    for (const g of guests ?? []) for (const i of g.top) if (g.isHosted(i)) kids.push(g.node(i));
     return (this.kids = kids);
   }
 
@@ -174,9 +248,10 @@ export class SyntaxNode {
   get fields(): Array<string | null> | null {
     const chunk = this.chunk;
     if (!chunk) return null;
+    // A class body's children may be in other chunks (see `ChunkTree.hold`).
     const kids = this.children;
-    if (!kids.some((k) => chunk.fieldIds[k.index] !== 0)) return null;
-    return kids.map((k) => chunk.tables.fields[chunk.fieldIds[k.index]] ?? null);
+    if (!kids.some((k) => k.chunk!.fieldIds[k.index] !== 0)) return null;
+    return kids.map((k) => chunk.tables.fields[k.chunk!.fieldIds[k.index]] ?? null);
   }
 
   get namedChildren(): SyntaxNode[] {
@@ -238,6 +313,13 @@ export class SyntaxNode {
     return out;
   }
 
+  /** Drops what the node remembered of its descendants (see `ChunkTree.hold`). */
+  forget(): void {
+    this.kids = undefined;
+    this.named = undefined;
+    this.memos = undefined;
+  }
+
   /** A value derived from the node alone, computed once: the node lives as long as its chunk. */
   memo<T>(slot: string, compute: () => T): T {
     const memos = (this.memos ??= new Map());
@@ -262,8 +344,13 @@ export class SyntaxNode {
         if (chunk.flags[i] & NAMED && wanted.includes(id === ERROR_TYPE_ID ? 'ERROR' : names[id])) out.push(chunk.node(i));
       }
     };
-    if (!this.chunk) for (const c of this.module!.chunks) scan(c, 0, c.count);
-    else scan(this.chunk, this.index + 1, this.chunk.after[this.index]);
+    const chunk = this.chunk;
+    if (!chunk) for (const c of this.module!.chunks) scan(c, 0, c.count);
+    else {
+      scan(chunk, this.index + 1, chunk.after[this.index]);
+      // The body block is the last node of a class header: its statements come after the header's nodes.
+      if (chunk.flags[this.index] & HOSTS) for (const g of chunk.guests ?? []) scan(g, 0, g.hostedUntil);
+    }
     return out;
   }
 
@@ -348,6 +435,11 @@ export class SyntaxTree {
 export class SyntaxTreeBuilder {
   constructor(private readonly out: SyntaxTree) {}
 
+  /** The copy being built (a chunk already added to it has it as its `tree`). */
+  get tree(): SyntaxTree {
+    return this.out;
+  }
+
   /** Copies `tree`, the parse of the chunk that starts at `offset`. */
   copy(parser: PythonParser, tree: Tree, offset: number): ChunkTree {
     return this.adopt(copyArrays(parser, tree)!, offset);
@@ -365,6 +457,11 @@ export class SyntaxTreeBuilder {
     chunk.base = offset;
     chunk.tree = this.out;
     this.out.chunks.push(chunk);
+  }
+
+  /** Makes `header`, already added, hold `guests` (added after it) as its class body's statements. */
+  host(header: ChunkTree, guests: ChunkTree[]): void {
+    header.hold(guests);
   }
 
   done(): SyntaxTree {
@@ -475,71 +572,38 @@ export function errorArrays(start: number, end: number): NodeArrays {
 }
 
 /**
- * A class chunk put together from the parse of its header (with `pass` for a body) and the parses of
- * its body's statements: the `pass` is replaced by the statements, moved to where they are (`shift`
- * is added to their offsets). Undefined when the header's parse is not a class with that `pass`
- * ending its body.
+ * A class header's copy made to host its body's statements (see `ChunkTree.hold`): `header` is the
+ * parse of the header with `pass` for a body; the `pass` is dropped and the body block and what holds
+ * it are marked. Undefined when the parse is not a class with that `pass` ending its body.
  */
-export function assembleClass(header: NodeArrays, members: ReadonlyArray<{ arrays: NodeArrays; shift: number }>, language: Language): NodeArrays | undefined {
+export function hostArrays(header: NodeArrays, language: Language): { arrays: NodeArrays; hostIndex: number } | undefined {
   const { names } = languageTables(language);
-  // The placeholder: the last top-level-ish `pass_statement`, last child of a class body block.
-  let pass = -1;
-  for (let i = header.count - 1; i >= 0; i--) {
-    if (names[header.types[i]] === 'pass_statement') {
-      pass = i;
-      break;
-    }
-  }
-  const block = pass === -1 ? -1 : header.parents[pass];
-  if (block === -1 || names[header.types[block]] !== 'block' || header.after[pass] !== header.after[block] || header.after[block] !== header.count) return undefined;
+  // The placeholder: the last statement, ending the header's nodes (its keyword is its child).
+  let pass = header.count - 1;
+  while (pass >= 0 && names[header.types[pass]] !== 'pass_statement') pass--;
+  if (pass < 0 || header.after[pass] !== header.count) return undefined;
+  const block = header.parents[pass];
+  if (block === -1 || names[header.types[block]] !== 'block' || header.after[block] !== header.count) return undefined;
   const owner = header.parents[block];
   if (owner === -1 || names[header.types[owner]] !== 'class_definition') return undefined;
-
-  const added = members.reduce((n, m) => n + m.arrays.count, 0);
-  const count = pass + added;
-  const out: NodeArrays = {
-    types: new Uint16Array(count),
-    flags: new Uint8Array(count),
-    fieldIds: new Uint16Array(count),
-    starts: new Int32Array(count),
-    ends: new Int32Array(count),
-    parents: new Int32Array(count),
-    after: new Int32Array(count),
-    count,
+  const cut = <T extends Uint8Array | Uint16Array | Int32Array>(a: T): T => a.slice(0, pass) as T;
+  const arrays: NodeArrays = {
+    types: cut(header.types),
+    flags: cut(header.flags),
+    fieldIds: cut(header.fieldIds),
+    starts: cut(header.starts),
+    ends: cut(header.ends),
+    parents: cut(header.parents),
+    after: cut(header.after),
+    count: pass,
   };
-  for (const key of ['types', 'flags', 'fieldIds', 'starts', 'ends', 'parents', 'after'] as const) (out[key] as Int32Array).set((header[key] as Int32Array).subarray(0, pass));
-  let at = pass;
-  let errors = 0;
-  let end = header.starts[pass];
-  // Comments after the last statement, outside its class when parsed alone, stay outside the class.
-  let outside = count;
-  members.forEach(({ arrays: m, shift }, k) => {
-    const trailingFrom = k === members.length - 1 ? m.count - topTail(m, m.trailing ?? 0) : m.count;
-    if (trailingFrom < m.count) outside = at + trailingFrom;
-    out.types.set(m.types, at);
-    out.flags.set(m.flags, at);
-    out.fieldIds.set(m.fieldIds, at);
-    for (let i = 0; i < m.count; i++) {
-      const top = m.parents[i] === -1;
-      out.starts[at + i] = m.starts[i] + shift;
-      out.ends[at + i] = m.ends[i] + shift;
-      out.parents[at + i] = !top ? m.parents[i] + at : i >= trailingFrom ? -1 : block;
-      out.after[at + i] = m.after[i] + at;
-      if (top && i < trailingFrom) {
-        errors |= m.flags[i] & HAS_ERROR;
-        end = Math.max(end, m.ends[i] + shift);
-      }
-    }
-    at += m.count;
-  });
-  // The block and what holds it now end with the last statement.
-  for (let a = block; a !== -1; a = out.parents[a]) {
-    out.after[a] = outside;
-    out.ends[a] = end;
-    out.flags[a] |= errors;
+  for (let a = block; a !== -1; a = arrays.parents[a]) {
+    arrays.after[a] = pass;
+    arrays.flags[a] |= HOSTS;
+    // The header's own extent ends before the body; the body's chunks give the rest.
+    arrays.ends[a] = header.starts[pass];
   }
-  if (members.length > 0) out.starts[block] = members[0].arrays.count > 0 ? members[0].arrays.starts[0] + members[0].shift : out.starts[block];
-  return out;
+  return { arrays, hostIndex: block };
 }
 
 class Copier {
@@ -645,20 +709,35 @@ export function walkNamed(
   chunkEnd: (chunk: ChunkTree, used: Listeners | undefined, errors: SyntaxNode[]) => void,
 ): void {
   const open: number[] = [];
+  // A class header's nodes that hold its body: exited after the body's last chunk.
+  let held: { header: ChunkTree; exit: Listeners['exit']; open: number[] } | undefined;
+  const release = (): void => {
+    if (!held) return;
+    const { header, exit, open: nodes } = held;
+    held = undefined;
+    while (nodes.length > 0) {
+      const j = nodes.pop()!;
+      for (const fn of exit[header.types[j]]!) fn(header.node(j));
+    }
+  };
   for (const chunk of tree.chunks) {
     const listeners = chunkStart(chunk);
     const errors: SyntaxNode[] = [];
+    const last = chunk.host !== undefined && chunk.host.guests![chunk.host.guests!.length - 1] === chunk;
     if (!listeners) {
       chunkEnd(chunk, undefined, errors);
+      if (last) release();
       continue;
     }
     const { enter, exit } = listeners;
     const { types, flags, after, count } = chunk;
+    const until = last ? chunk.hostedUntil : -1;
     for (let i = 0; i < count; ) {
       while (open.length > 0 && after[open[open.length - 1]] <= i) {
         const j = open.pop()!;
         for (const fn of exit[types[j]]!) fn(chunk.node(j));
       }
+      if (i === until) release();
       const f = flags[i];
       const type = types[i];
       if (f & MISSING || type === ERROR_TYPE_ID) {
@@ -679,10 +758,15 @@ export function walkNamed(
       if (exit[type]) open.push(i);
       i++;
     }
+    // A class stays open while its body's chunks are walked: what is open now holds the body (it is
+    // the header's last node).
+    if (chunk.guests?.length) held = { header: chunk, exit, open: open.splice(0) };
     while (open.length > 0) {
       const j = open.pop()!;
       for (const fn of exit[types[j]]!) fn(chunk.node(j));
     }
     chunkEnd(chunk, listeners, errors);
+    if (last) release();
   }
+  release();
 }

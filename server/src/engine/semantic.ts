@@ -102,8 +102,12 @@ export class SemanticModel {
   private readonly moduleScope = this.scope;
   private readonly importedModules = new Set<string>();
   private readonly resolved = new Map<number, string | undefined>();
-  /** While a chunk is walked: the changes it makes to module-level facts. */
+  /**
+   * While a chunk is walked: the changes it makes to the facts of the scope it is walked in (the
+   * module's, or for a statement of a large class's body, the class's), and that scope.
+   */
   private recording: ModuleChange[] | undefined;
+  private recordScope: Scope | undefined;
   /** While a chunk is walked: what it asks of the module-level facts it did not set itself, and the answers. */
   private reads: Map<string, string> | undefined;
   private readonly boundHere = new Set<string>();
@@ -119,6 +123,7 @@ export class SemanticModel {
   /** Starts noting changes to module-level facts, and what is read of them: a chunk is about to be walked. */
   record(): void {
     this.recording = [];
+    this.recordScope = this.scope;
     this.reads = new Map();
     this.boundHere.clear();
   }
@@ -127,6 +132,7 @@ export class SemanticModel {
   recorded(): { changes: ModuleChange[]; reads: Map<string, string> } {
     const noted = { changes: this.recording ?? [], reads: this.reads ?? new Map<string, string>() };
     this.recording = undefined;
+    this.recordScope = undefined;
     this.reads = undefined;
     return noted;
   }
@@ -143,6 +149,8 @@ export class SemanticModel {
   private answer(question: string): string {
     if (question.startsWith('import ')) return this.imports(question.slice(7)) ? 'yes' : 'no';
     if (question.startsWith('name for ')) return this.nameFor(question.slice(9)) ?? '';
+    // Asked where the chunk that read it starts: in its class, for a statement of a class body.
+    if (question.startsWith('class ')) return signature(this.scope.bindings.get(question.slice(6)));
     return signature(this.moduleScope.bindings.get(question.slice(5)));
   }
 
@@ -208,9 +216,9 @@ export class SemanticModel {
       if (!changes) {
         // A model of its own, so that an import another chunk made too is still noted.
         const alone = new SemanticModel(this.text);
-        alone.recording = [];
+        alone.record();
         alone.importsIn(chunk);
-        chunkImports.set(chunk, (changes = alone.recording));
+        chunkImports.set(chunk, (changes = alone.recorded().changes));
       }
       this.replay(changes);
     }
@@ -223,7 +231,8 @@ export class SemanticModel {
         else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
       }
     };
-    visit(chunk.top.map((i) => chunk.node(i)));
+    // A statement of a class body is not module-level.
+    visit(chunk.top.filter((i) => !chunk.isHosted(i)).map((i) => chunk.node(i)));
   }
 
   addImport(node: Node): void {
@@ -468,9 +477,9 @@ export class SemanticModel {
       }
     }
     scope.bindings.set(name, binding);
-    if (scope === this.moduleScope) {
-      this.recording?.push({ name, binding });
-      if (this.recording) this.boundHere.add(name);
+    if (this.recording && scope === this.recordScope) {
+      this.recording.push({ name, binding });
+      this.boundHere.add(`${scope === this.moduleScope ? 'name' : 'class'} ${name}`);
     }
     const dot = name.indexOf('.');
     if (dot !== -1) {
@@ -492,7 +501,10 @@ export class SemanticModel {
       // Class bodies are not visible from their methods, except through `self`.
       if (s.type === 'class' && s !== this.scope && !isSelf) continue;
       const b = s.bindings.get(name);
-      if (s === this.moduleScope && !this.boundHere.has(name)) this.noteRead(`name ${name}`, signature(b));
+      if (this.reads && (s === this.moduleScope || s === this.recordScope)) {
+        const question = `${s === this.moduleScope ? 'name' : 'class'} ${name}`;
+        if (!this.boundHere.has(question)) this.noteRead(question, signature(b));
+      }
       if (b) return b;
     }
     return undefined;
