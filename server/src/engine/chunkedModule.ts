@@ -1,5 +1,5 @@
 import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
-import { copyArrays, errorArrays, hostArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { arraysHaveError, copyArrays, errorArrays, hostArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -17,9 +17,12 @@ interface Chunk {
   tree: Tree | undefined;
   /** The chunk's copy; for a large class, the copy of its header, which hosts `guests`. */
   copy: ChunkTree;
-  /** For a large class: the copies of its body's statements, each a chunk of the module copy. */
-  guests?: ChunkTree[];
-  /** For a large class: its header and body statements by their text, to reuse after an edit. */
+  /**
+   * For a large chunk parsed in pieces (see `split`): the copies after `copy`, each a chunk of the
+   * module copy: a large class's body statements, or the statements indented under a line in column 0.
+   */
+  pieces?: ChunkTree[];
+  /** For a chunk parsed in pieces: the pieces by their text, to reuse after an edit. */
   parts?: Parts;
 }
 
@@ -142,20 +145,11 @@ export class ChunkedModule {
         keep(builder, untouched, start);
         chunks.push({ ...untouched, start, end });
         reused.add(untouched);
-      } else if (previous?.tree && !previous.tree.rootNode.hasError && end - start < CLASS_SPLIT) {
-        // The chunk the edit is in, with the same extent: re-parse it incrementally. Where the result
-        // has a syntax error, tree-sitter's recovery may depend on the old tree: parse afresh, so that
-        // the tree is what the text alone gives (as in the CLI).
-        applyEdit(previous.tree, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
-        const chunkText = text.slice(start, end);
-        let tree = this.parser.parse(chunkText, previous.tree);
-        if (tree.rootNode.hasError) {
-          tree.delete();
-          tree = this.parser.parse(chunkText);
-        }
-        chunks.push({ start, end, tree, copy: builder.copy(this.parser, tree, start) });
       } else {
-        chunks.push(this.parseChunk(builder, text, start, end, known));
+        const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, known) : undefined;
+        if (split) chunks.push(split);
+        else if (previous?.tree && !previous.tree.rootNode.hasError) chunks.push(this.reparse(builder, previous, text, start, end, edit));
+        else chunks.push(this.parseWhole(builder, text, start, end));
       }
     });
     this.release(replaced.filter((c) => !reused.has(c)));
@@ -167,9 +161,27 @@ export class ChunkedModule {
     return chunks;
   }
 
-  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk {
-    const split = end - start >= CLASS_SPLIT ? this.classParts(builder, text, start, end, known) : undefined;
-    if (split) return split;
+  /**
+   * The chunk the edit is in, with the same extent: re-parsed incrementally. Where the result has a
+   * syntax error, tree-sitter's recovery may depend on the old tree: parsed afresh, so that the tree is
+   * what the text alone gives (as in the CLI).
+   */
+  private reparse(builder: SyntaxTreeBuilder, previous: Chunk, text: string, start: number, end: number, edit: TextSpan): Chunk {
+    applyEdit(previous.tree!, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
+    const chunkText = text.slice(start, end);
+    let tree = this.parser.parse(chunkText, previous.tree);
+    if (tree.rootNode.hasError) {
+      tree.delete();
+      tree = this.parser.parse(chunkText);
+    }
+    return { start, end, tree, copy: builder.copy(this.parser, tree, start) };
+  }
+
+  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
+    return (end - start >= CLASS_SPLIT ? this.split(builder, text, start, end) : undefined) ?? this.parseWhole(builder, text, start, end);
+  }
+
+  private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
     const tree = this.parser.parse(text.slice(start, end));
     const copy = builder.copy(this.parser, tree, start);
     if (this.keepTrees) return { start, end, tree, copy };
@@ -178,13 +190,18 @@ export class ChunkedModule {
   }
 
   /**
-   * A large class, parsed as its header (with `pass` for a body) and each statement of its body on its
-   * own: a chunk for the header, which hosts a chunk for each statement. The same tree as one parse for
-   * valid code; an edit re-parses one statement, and the other statements' chunks are the same objects
-   * as before. Undefined when the chunk is not a class, or its header does not parse as one.
+   * A large chunk parsed in pieces, so that an edit in it re-parses one piece and the other pieces
+   * keep their chunks (and what their analysis found). Two shapes have pieces, each parsed to the same
+   * tree as the whole chunk:
+   * - a class: its header (with `pass` for a body) hosts a chunk for each statement of its body;
+   * - a line in column 0 that opens no block, with statements indented under it (the rest of a class
+   *   after a line typed in column 0 inside it): tree-sitter reads those statements as top-level ones,
+   *   and so does the copy.
+   * Undefined when the chunk is neither, or its first piece does not parse as expected.
    */
-  private classParts(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk | undefined {
-    const members = classMembers(text, start, end);
+  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk | undefined {
+    const heading = chunkHead(text, start, end);
+    const members = heading && bodyStarts(text, heading.line, start, end);
     if (!members) return undefined;
     const parts: Parts = new Map();
     const part = (key: string, make: () => Omit<Part, 'text'> | undefined): Part | undefined => {
@@ -199,36 +216,41 @@ export class ChunkedModule {
       return found;
     };
     const first = members[0];
-    const headerText = text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n';
-    const header = part(`header\n${headerText}`, () => {
-      const parsed = this.parseArrays(headerText, 'module');
-      return parsed && hostArrays(parsed, this.parser.language);
+    const hosted = heading!.isClass;
+    const headText = hosted ? text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n' : text.slice(start, first);
+    const head = part(`${hosted ? 'header' : 'head'}\n${headText}`, () => {
+      const parsed = this.parseArrays(headText, 'module');
+      if (!parsed) return undefined;
+      if (hosted) return hostArrays(parsed, this.parser.language);
+      return arraysHaveError(parsed) ? undefined : { arrays: parsed };
     });
-    if (!header) return undefined;
+    if (!head) return undefined;
     const body = members.map((m, i) => {
       const memberText = text.slice(m, members[i + 1] ?? end);
       const found = part(memberText, () => ({ arrays: this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText) }))!;
       return { part: found, base: m - CLASS_PREFIX.length };
     });
 
-    // The header's chunk is re-used when its text is unchanged; then so are the chunks of the
-    // statements it held that are unchanged (a statement's analysis may name its class).
-    const headerCopy = header.copy && header.copy.tree !== builder.tree ? header.copy : undefined;
-    let hostCopy: ChunkTree;
-    if (headerCopy) builder.keep((hostCopy = headerCopy), start);
+    // The first piece's chunk is re-used when its text is unchanged; for a class, so are the chunks of
+    // the statements it held that are unchanged (a statement's analysis may name its class).
+    const reusable = (copy: ChunkTree | undefined): copy is ChunkTree => copy !== undefined && copy.tree !== builder.tree;
+    const headCopy = reusable(head.copy) ? head.copy : undefined;
+    let firstCopy: ChunkTree;
+    if (headCopy) builder.keep((firstCopy = headCopy), start);
     else {
-      hostCopy = header.copy = builder.adopt(header.arrays, start);
-      hostCopy.hostIndex = header.hostIndex!;
+      firstCopy = head.copy = builder.adopt(head.arrays, start);
+      if (hosted) firstCopy.hostIndex = head.hostIndex!;
     }
-    const guests = body.map(({ part: p, base }) => {
-      if (headerCopy && p.copy?.host === headerCopy && p.copy.tree !== builder.tree) {
+    const host = hosted ? firstCopy : undefined;
+    const pieces = body.map(({ part: p, base }) => {
+      if (reusable(p.copy) && p.copy.host === host && (!hosted || headCopy)) {
         builder.keep(p.copy, base);
         return p.copy;
       }
       return (p.copy = builder.adopt(p.arrays, base));
     });
-    builder.host(hostCopy, guests);
-    return { start, end, tree: undefined, copy: hostCopy, guests, parts: this.keepTrees ? parts : undefined };
+    if (host) builder.host(host, pieces);
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined };
   }
 
   private parseArrays(text: string, part: 'module' | 'classBody'): NodeArrays | undefined {
@@ -249,7 +271,7 @@ export class ChunkedModule {
 function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
   const shift = start - chunk.start;
   builder.keep(chunk.copy, chunk.copy.base + shift);
-  for (const g of chunk.guests ?? []) builder.keep(g, g.base + shift);
+  for (const g of chunk.pieces ?? []) builder.keep(g, g.base + shift);
 }
 
 /**
@@ -257,15 +279,31 @@ function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
  * not) with its body on lines of their own; undefined otherwise.
  */
 export function classMembers(text: string, start: number, end: number): number[] | undefined {
+  const head = chunkHead(text, start, end);
+  return head?.isClass ? bodyStarts(text, head.line, start, end) : undefined;
+}
+
+/**
+ * The line that heads the chunk `[start, end)`, after its decorators, and whether it is a class's.
+ * Undefined for decorators of something else.
+ */
+function chunkHead(text: string, start: number, end: number): { line: number; isClass: boolean } | undefined {
   let line = start;
   while (text.charCodeAt(line) === 64 /* @ */ || (line > start && indentOf(text, line) > 0)) {
     const next = text.indexOf('\n', line);
     if (next === -1 || next >= end) return undefined;
     line = next + 1;
   }
-  if (!/^class\b/.test(text.slice(line, line + 6))) return undefined;
-  // The body's indentation is that of the first line that starts a statement after the header
-  // (a line of a multi-line header is inside brackets and does not).
+  const isClass = /^class\b/.test(text.slice(line, line + 6));
+  return isClass || line === start ? { line, isClass } : undefined;
+}
+
+/**
+ * The statements indented under the line at `line`, in `[start, end)`: their indentation is that of
+ * the first line after it that starts a statement (a line of a multi-line header is inside brackets
+ * and does not). Undefined when there is none near.
+ */
+function bodyStarts(text: string, line: number, start: number, end: number): number[] | undefined {
   let candidate = text.indexOf('\n', line) + 1;
   for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
     const indent = indentOf(text, candidate);

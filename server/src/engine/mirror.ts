@@ -556,6 +556,12 @@ function topTail(arrays: NodeArrays, n: number): number {
   return arrays.count - index;
 }
 
+/** Whether a copy has a syntax error in it. */
+export function arraysHaveError(arrays: NodeArrays): boolean {
+  for (let i = 0; i < arrays.count; i = arrays.after[i]) if (arrays.flags[i] & HAS_ERROR) return true;
+  return false;
+}
+
 /** One ERROR node from `start` to `end`. */
 export function errorArrays(start: number, end: number): NodeArrays {
   const of = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, v: number): T => ((a[0] = v), a);
