@@ -184,6 +184,21 @@ describe('a large class', () => {
     whole.delete();
   });
 
+  it('is still parsed in pieces after a line typed in column 0 inside it, as tree-sitter reads it', async () => {
+    const engine = await loadEngine();
+    const original = largeClass();
+    const at = original.indexOf('    def method_31(');
+    const text = `${original.slice(0, at)}a\n${original.slice(at)}`;
+    const copy = engine.copy(text);
+    const whole = engine.parser.parse(text);
+    expect(copy.rootNode.toString()).toBe(whole.rootNode.toString());
+    whole.delete();
+    // The class up to the line, then the line, then each statement indented under it, on its own.
+    const after = copy.chunks.filter((c) => c.base >= at - 'class _:\n'.length);
+    expect(after.length).toBeGreaterThan(30);
+    expect(after.every((c) => c.host === undefined)).toBe(true);
+  });
+
   it('gives live what a fresh analysis gives while typed into', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, {});
