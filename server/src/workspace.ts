@@ -20,7 +20,8 @@ export interface AnalysisSnapshot {
 
 interface Tracked {
   doc: PythonDocument | NotebookDocument;
-  timer?: NodeJS.Timeout;
+  /** The pending analysis: a timer, or with no wait an immediate (a 0 ms timer still waits a millisecond). */
+  timer?: NodeJS.Timeout | NodeJS.Immediate;
   /** The analysis for the current version, once it has run. */
   snapshot?: AnalysisSnapshot;
   /** Pull requests waiting for the analysis of the current version. */
@@ -124,7 +125,7 @@ export class Workspace {
   close(uri: string): void {
     const t = this.tracked.get(uri);
     if (!t) return;
-    clearTimeout(t.timer);
+    cancel(t.timer);
     t.doc.dispose();
     this.tracked.delete(uri);
     for (const [cell, owner] of this.cellOwner) if (owner === uri) this.cellOwner.delete(cell);
@@ -197,13 +198,14 @@ export class Workspace {
   schedule(uri: string, when: 'debounced' | 'now' = 'debounced'): void {
     const t = this.tracked.get(uri);
     if (!t) return;
-    clearTimeout(t.timer);
+    cancel(t.timer);
     t.snapshot = undefined;
     void this.settingsFor(uri).then((settings) => {
       if (this.tracked.get(uri) !== t) return;
-      clearTimeout(t.timer);
+      cancel(t.timer);
       const delay = when === 'now' ? 0 : settings.editor.debounce;
-      t.timer = setTimeout(() => this.runAnalysis(uri, t, settings), delay);
+      const run = () => this.runAnalysis(uri, t, settings);
+      t.timer = delay > 0 ? setTimeout(run, delay) : setImmediate(run);
     });
   }
 
@@ -297,4 +299,10 @@ export class Workspace {
     const rel = relative(settings.root, fileURLToPath(uri)).split(sep).join('/');
     return !rel.startsWith('..') && picomatch(settings.exclude.map((g) => g.replace(/\/$/, '/**')), { dot: true })(rel);
   }
+}
+
+function cancel(timer: NodeJS.Timeout | NodeJS.Immediate | undefined): void {
+  if (timer === undefined) return;
+  if ('refresh' in timer) clearTimeout(timer);
+  else clearImmediate(timer);
 }

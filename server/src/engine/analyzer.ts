@@ -49,7 +49,8 @@ interface ChunkRecord {
   /** Where the chunk started then: reports given by offsets are kept relative to it. */
   base: number;
   reports: Array<{ ruleId: string; report: Report }>;
-  facts: Map<string, unknown>;
+  /** What each rule's `chunk:exit` returned, where it returned something (`exit`: the rule's place in `chunkExits`). */
+  facts: Array<{ exit: number; value: unknown }>;
   changes: ModuleChange[];
   errors: Node[];
   comments: Node[];
@@ -182,7 +183,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
           const moved = report.start === undefined ? report : { ...report, start: report.start + chunk.base - known.base, end: report.end! + chunk.base - known.base };
           pending.push({ active, report: moved });
         }
-        for (const exit of chunkExits) exit.facts.push(known.facts.get(exit.active.rule.meta.id));
+        for (const { exit, value } of known.facts) chunkExits[exit].facts.push(value);
         if (!allLocal) return shared;
         // Nothing else needs the walk: replay what it would do.
         semantic.replay(known.changes);
@@ -192,7 +193,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       }
       // Only a live document keeps what the walk did.
       if (cache) {
-        current = { reads: new Map(), base: chunk.base, reports: [], facts: new Map(), changes: [], errors: [], comments: [] };
+        current = { reads: new Map(), base: chunk.base, reports: [], facts: [], changes: [], errors: [], comments: [] };
         semantic.record();
       }
       return everything;
@@ -202,11 +203,12 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       if (used !== everything) return;
       const record = current;
       current = undefined;
-      for (const exit of chunkExits) {
-        const facts = exit.fn();
-        exit.facts.push(facts);
-        record?.facts.set(exit.active.rule.meta.id, facts);
-      }
+      chunkExits.forEach((exit, k) => {
+        const value = exit.fn();
+        if (value === undefined) return;
+        exit.facts.push(value);
+        record?.facts.push({ exit: k, value });
+      });
       if (!cache || !record) return;
       ({ changes: record.changes, reads: record.reads } = semantic.recorded());
       record.errors = errors;

@@ -2,6 +2,7 @@ import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule, type TextSpan } from './chunkedModule';
+import type { LineIndex } from './lineIndex';
 import type { SyntaxTree } from './mirror';
 import type { PythonParser } from './parser';
 import type { Position, Range } from './types';
@@ -31,13 +32,21 @@ export function applyChanges(text: string, changes: readonly TextChange[]): stri
   return text;
 }
 
-/** Offset of a position without indexing the whole text: walks line breaks up to the line. */
-function offsetAt(text: string, p: Position): number {
+/**
+ * Offset of a position, clamped to its line. With no index of the text's lines, walks line breaks up
+ * to the line (cheaper than indexing the whole text for one position).
+ */
+function offsetAt(text: string, p: Position, lines?: LineIndex): number {
   let at = 0;
-  for (let line = 0; line < p.line; line++) {
-    const nl = text.indexOf('\n', at);
-    if (nl === -1) return text.length;
-    at = nl + 1;
+  if (lines) {
+    if (p.line >= lines.lineCount) return text.length;
+    at = lines.lineStart(p.line);
+  } else {
+    for (let line = 0; line < p.line; line++) {
+      const nl = text.indexOf('\n', at);
+      if (nl === -1) return text.length;
+      at = nl + 1;
+    }
   }
   const nl = text.indexOf('\n', at);
   return Math.min(at + p.column, nl === -1 ? text.length : nl);
@@ -78,6 +87,11 @@ abstract class LiveModule {
     this.text = next;
   }
 
+  /** The index of the current text's lines, when the tree has one (an oversized text has no tree). */
+  protected lines(): LineIndex | undefined {
+    return this.module && this.module.source === this.text ? this.module.syntax().lines : undefined;
+  }
+
   /** The JavaScript copy of the current tree. */
   syntax(): SyntaxTree {
     if (!this.module) {
@@ -106,13 +120,15 @@ export class PythonDocument extends LiveModule {
   update(changes: readonly TextChange[], version: number): void {
     // One ranged change (typing) says where the text changed; otherwise compare the texts.
     const only = changes.length === 1 ? changes[0] : undefined;
-    let span: TextSpan | undefined;
     if (only?.range) {
-      const start = offsetAt(this.text, only.range.start);
-      const oldEnd = Math.max(start, offsetAt(this.text, only.range.end));
-      span = { start, oldEnd, newEnd: start + only.text.length };
+      // Found through the tree's line index (kept up to date edit by edit), not by counting lines.
+      const lines = this.lines();
+      const start = offsetAt(this.text, only.range.start, lines);
+      const oldEnd = Math.max(start, offsetAt(this.text, only.range.end, lines));
+      this.reparse(this.text.slice(0, start) + only.text + this.text.slice(oldEnd), [], true, { start, oldEnd, newEnd: start + only.text.length });
+    } else {
+      this.reparse(applyChanges(this.text, changes));
     }
-    this.reparse(applyChanges(this.text, changes), [], true, span);
     this.version = version;
   }
 

@@ -81,7 +81,7 @@ export interface RuleContext<O> {
   readonly semantic: SemanticModel;
   /** Set when the text is a notebook's code cells; the rule can read cells and outputs. */
   readonly notebook?: Notebook;
-  /** What the rule's `chunk:exit` returned for each chunk so far, in order (for `module:exit`). */
+  /** What the rule's `chunk:exit` returned so far, in chunk order, where it returned something (for `module:exit`). */
   readonly chunkFacts: readonly unknown[];
   report(report: Report): void;
 }
