@@ -36,15 +36,18 @@ export interface LocatedEdit extends TextEdit {
  */
 export class PositionMapper {
   private readonly cellIndexes = new Map<number, LineIndex>();
-  private readonly whole: LineIndex;
 
   constructor(
     private readonly text: string,
     /** The URI of the file, or of each cell by its index among all cells. */
     private readonly uriOf: (cell: number | undefined) => string,
     private readonly cells?: CellMap,
-  ) {
-    this.whole = new LineIndex(text);
+    /** The text's line index, when the caller has one (else made when first needed). */
+    private lines?: LineIndex,
+  ) {}
+
+  private get whole(): LineIndex {
+    return (this.lines ??= new LineIndex(this.text));
   }
 
   /** The cell holding an offset (undefined for a plain file). */

@@ -239,7 +239,7 @@ export class Workspace {
         if (cell) byUri.get(cell.id)?.push(toDiagnostic(f, version, mapper));
       }
     } else {
-      const mapper = new PositionMapper(t.doc.source, () => uri);
+      const mapper = new PositionMapper(t.doc.source, () => uri, undefined, t.doc.lineIndex());
       byUri.set(uri, (result?.findings ?? []).map((f) => toDiagnostic(f, version, mapper)));
     }
     const snapshot: AnalysisSnapshot = { version, byUri, result };

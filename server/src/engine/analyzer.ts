@@ -6,7 +6,7 @@ import { walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mi
 import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
-import { SemanticModel, type ModuleChange } from './semantic';
+import { SemanticModel, type ModuleChange, type Read } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
 import type { Finding, Fix, Severity } from './types';
 
@@ -45,7 +45,7 @@ export class AnalysisCache {
 
 interface ChunkRecord {
   /** What the walk of the chunk read of module-level facts it did not set itself, and the answers. */
-  reads: ReadonlyMap<string, string>;
+  reads: readonly Read[];
   /** Where the chunk started then: reports given by offsets are kept relative to it. */
   base: number;
   reports: Array<{ ruleId: string; report: Report }>;
@@ -193,7 +193,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       }
       // Only a live document keeps what the walk did.
       if (cache) {
-        current = { reads: new Map(), base: chunk.base, reports: [], facts: [], changes: [], errors: [], comments: [] };
+        current = { reads: [], base: chunk.base, reports: [], facts: [], changes: [], errors: [], comments: [] };
         semantic.record();
       }
       return everything;

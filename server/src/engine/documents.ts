@@ -88,7 +88,7 @@ abstract class LiveModule {
   }
 
   /** The index of the current text's lines, when the tree has one (an oversized text has no tree). */
-  protected lines(): LineIndex | undefined {
+  lineIndex(): LineIndex | undefined {
     return this.module && this.module.source === this.text ? this.module.syntax().lines : undefined;
   }
 
@@ -122,7 +122,7 @@ export class PythonDocument extends LiveModule {
     const only = changes.length === 1 ? changes[0] : undefined;
     if (only?.range) {
       // Found through the tree's line index (kept up to date edit by edit), not by counting lines.
-      const lines = this.lines();
+      const lines = this.lineIndex();
       const start = offsetAt(this.text, only.range.start, lines);
       const oldEnd = Math.max(start, offsetAt(this.text, only.range.end, lines));
       this.reparse(this.text.slice(0, start) + only.text + this.text.slice(oldEnd), [], true, { start, oldEnd, newEnd: start + only.text.length });

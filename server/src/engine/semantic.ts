@@ -32,6 +32,15 @@ type ScopeType = 'module' | 'class' | 'function';
 /** A change to module-level facts, as noted while a chunk is walked and replayed when it is not. */
 export type ModuleChange = { name: string; binding: Binding } | { module: string };
 
+/**
+ * A fact of the module (or, for a statement of a large class's body, of the class) that a chunk's walk
+ * read without setting it itself, with the answer it got: whether a module is imported, the name a
+ * qualified name is imported as, what a module-level or class-level name is bound to.
+ */
+export type Read =
+  | { kind: 'import' | 'nameFor'; key: string; answer: string }
+  | { kind: 'name' | 'class'; key: string; binding: Binding | undefined };
+
 class Scope {
   readonly bindings = new Map<string, Binding>();
   /** Dotted names (`self.model`, `cfg.lr`) by their first part. */
@@ -109,14 +118,18 @@ export class SemanticModel {
   private recording: ModuleChange[] | undefined;
   private recordScope: Scope | undefined;
   /** While a chunk is walked: what it asks of the module-level facts it did not set itself, and the answers. */
-  private reads: Map<string, string> | undefined;
+  private reads: Map<string, Read> | undefined;
   private readonly boundHere = new Set<string>();
+  /** Answers to `imports` and `nameFor`, until an import changes them. */
+  private readonly importAnswers = new Map<string, boolean>();
+  private readonly nameAnswers = new Map<string, string | undefined>();
 
   constructor(private readonly text: string) {}
 
   private addModule(module: string): void {
     if (this.importedModules.has(module)) return;
     this.importedModules.add(module);
+    this.importAnswers.clear();
     this.recording?.push({ module });
   }
 
@@ -129,8 +142,8 @@ export class SemanticModel {
   }
 
   /** The changes and reads noted since `record()`. */
-  recorded(): { changes: ModuleChange[]; reads: Map<string, string> } {
-    const noted = { changes: this.recording ?? [], reads: this.reads ?? new Map<string, string>() };
+  recorded(): { changes: ModuleChange[]; reads: Read[] } {
+    const noted = { changes: this.recording ?? [], reads: [...(this.reads?.values() ?? [])] };
     this.recording = undefined;
     this.recordScope = undefined;
     this.reads = undefined;
@@ -141,21 +154,30 @@ export class SemanticModel {
    * Whether every module-level fact in `reads` has, now, the answer it had when they were noted: then
    * a walk of the same chunk from here would see what that walk saw.
    */
-  answersAsBefore(reads: ReadonlyMap<string, string>): boolean {
-    for (const [question, answer] of reads) if (this.answer(question) !== answer) return false;
+  answersAsBefore(reads: readonly Read[]): boolean {
+    for (const r of reads) {
+      switch (r.kind) {
+        case 'import':
+          if ((this.imports(r.key) ? 'yes' : 'no') !== r.answer) return false;
+          break;
+        case 'nameFor':
+          if ((this.nameFor(r.key) ?? '') !== r.answer) return false;
+          break;
+        case 'name':
+          if (!sameBinding(this.moduleScope.bindings.get(r.key), r.binding)) return false;
+          break;
+        case 'class':
+          // Asked where the chunk that read it starts: in its class.
+          if (!sameBinding(this.scope.bindings.get(r.key), r.binding)) return false;
+          break;
+      }
+    }
     return true;
   }
 
-  private answer(question: string): string {
-    if (question.startsWith('import ')) return this.imports(question.slice(7)) ? 'yes' : 'no';
-    if (question.startsWith('name for ')) return this.nameFor(question.slice(9)) ?? '';
-    // Asked where the chunk that read it starts: in its class, for a statement of a class body.
-    if (question.startsWith('class ')) return signature(this.scope.bindings.get(question.slice(6)));
-    return signature(this.moduleScope.bindings.get(question.slice(5)));
-  }
-
-  private noteRead(question: string, answer: string): void {
-    if (this.reads && !this.reads.has(question)) this.reads.set(question, answer);
+  private noteRead(read: Read): void {
+    const key = `${read.kind} ${read.key}`;
+    if (this.reads && !this.reads.has(key)) this.reads.set(key, read);
   }
 
   /** Applies the changes an earlier walk of an unchanged chunk noted, as if the chunk were walked. */
@@ -169,14 +191,19 @@ export class SemanticModel {
   /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
   isImported(module: string): boolean {
     const answer = this.imports(module);
-    this.noteRead(`import ${module}`, answer ? 'yes' : 'no');
+    if (this.reads) this.noteRead({ kind: 'import', key: module, answer: answer ? 'yes' : 'no' });
     return answer;
   }
 
   private imports(module: string): boolean {
-    if (this.importedModules.has(module)) return true;
-    for (const m of this.importedModules) if (m.startsWith(module + '.')) return true;
-    return false;
+    let answer = this.importAnswers.get(module);
+    if (answer === undefined) {
+      const prefix = `${module}.`;
+      answer = this.importedModules.has(module);
+      for (const m of this.importedModules) if (!answer && m.startsWith(prefix)) answer = true;
+      this.importAnswers.set(module, answer);
+    }
+    return answer;
   }
 
   /**
@@ -190,15 +217,21 @@ export class SemanticModel {
   /** The module-level name bound by import to `qualifiedName` (`numpy` → `np`), for fixes that must spell it. */
   importedNameFor(qualifiedName: string): string | undefined {
     const answer = this.nameFor(qualifiedName);
-    this.noteRead(`name for ${qualifiedName}`, answer ?? '');
+    if (this.reads) this.noteRead({ kind: 'nameFor', key: qualifiedName, answer: answer ?? '' });
     return answer;
   }
 
   private nameFor(qualifiedName: string): string | undefined {
+    if (this.nameAnswers.has(qualifiedName)) return this.nameAnswers.get(qualifiedName);
+    let answer: string | undefined;
     for (const [name, b] of this.moduleScope.bindings) {
-      if (b.type === 'import' && b.qualifiedName === qualifiedName && !name.includes('.')) return name;
+      if (b.type === 'import' && b.qualifiedName === qualifiedName && !name.includes('.')) {
+        answer = name;
+        break;
+      }
     }
-    return undefined;
+    this.nameAnswers.set(qualifiedName, answer);
+    return answer;
   }
 
   /**
@@ -476,7 +509,9 @@ export class SemanticModel {
         }
       }
     }
+    const before = scope.bindings.get(name);
     scope.bindings.set(name, binding);
+    if (scope === this.moduleScope && (binding.type === 'import' || before?.type === 'import')) this.nameAnswers.clear();
     if (this.recording && scope === this.recordScope) {
       this.recording.push({ name, binding });
       this.boundHere.add(`${scope === this.moduleScope ? 'name' : 'class'} ${name}`);
@@ -502,8 +537,8 @@ export class SemanticModel {
       if (s.type === 'class' && s !== this.scope && !isSelf) continue;
       const b = s.bindings.get(name);
       if (this.reads && (s === this.moduleScope || s === this.recordScope)) {
-        const question = `${s === this.moduleScope ? 'name' : 'class'} ${name}`;
-        if (!this.boundHere.has(question)) this.noteRead(question, signature(b));
+        const kind = s === this.moduleScope ? 'name' : 'class';
+        if (!this.boundHere.has(`${kind} ${name}`)) this.noteRead({ kind, key: name, binding: b });
       }
       if (b) return b;
     }
@@ -517,9 +552,13 @@ export class SemanticModel {
 }
 
 /** A binding as text, to compare two of them. */
-function signature(b: Binding | undefined): string {
-  if (!b) return '';
-  return `${b.type}:${b.type === 'import' ? b.qualifiedName : b.type === 'value' ? b.kind : b.instanceKind}`;
+/** Whether two bindings say the same of a name. */
+function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.type !== b.type) return false;
+  if (a.type === 'import') return a.qualifiedName === (b as typeof a).qualifiedName;
+  if (a.type === 'value') return a.kind === (b as typeof a).kind;
+  return a.instanceKind === (b as typeof a).instanceKind;
 }
 
 function kindOfFactory(q: string): ValueKind | undefined {
