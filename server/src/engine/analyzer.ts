@@ -178,9 +178,10 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       }
       const known = cache?.chunks.get(chunk);
       if (known && failed.size === 0 && chunk.base >= firstLines && semantic.answersAsBefore(known.reads)) {
+        const shift = chunk.base - known.base;
         for (const { ruleId, report } of known.reports) {
           const active = byId.get(ruleId)!;
-          const moved = report.start === undefined ? report : { ...report, start: report.start + chunk.base - known.base, end: report.end! + chunk.base - known.base };
+          const moved = report.start === undefined || shift === 0 ? report : { ...report, start: report.start + shift, end: report.end! + shift };
           pending.push({ active, report: moved });
         }
         for (const { exit, value } of known.facts) chunkExits[exit].facts.push(value);

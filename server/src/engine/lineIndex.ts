@@ -2,18 +2,19 @@ import type { Position } from './types';
 
 /** Offsets of line starts, for offset ↔ position conversion in O(log lines). */
 export class LineIndex {
-  private readonly starts: number[];
+  private readonly starts: Int32Array;
 
   constructor(
     readonly text: string,
-    starts?: number[],
+    starts?: Int32Array,
   ) {
     if (starts) {
       this.starts = starts;
       return;
     }
-    this.starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    const found = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) found.push(i + 1);
+    this.starts = Int32Array.from(found);
   }
 
   /**
@@ -22,12 +23,16 @@ export class LineIndex {
    */
   edited(text: string, span: { start: number; oldEnd: number; newEnd: number }): LineIndex {
     const delta = span.newEnd - span.oldEnd;
-    const starts: number[] = [];
-    let i = 0;
-    for (; i < this.starts.length && this.starts[i] <= span.start; i++) starts.push(this.starts[i]);
-    for (let nl = text.indexOf('\n', span.start); nl !== -1 && nl < span.newEnd; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
-    while (i < this.starts.length && this.starts[i] <= span.oldEnd) i++;
-    for (; i < this.starts.length; i++) starts.push(this.starts[i] + delta);
+    const old = this.starts;
+    // Lines starting up to the change's start stay; those in the old span go; the rest move.
+    const keep = upperBound(old, span.start);
+    const resume = upperBound(old, span.oldEnd);
+    const added: number[] = [];
+    for (let nl = text.indexOf('\n', span.start); nl !== -1 && nl < span.newEnd; nl = text.indexOf('\n', nl + 1)) added.push(nl + 1);
+    const starts = new Int32Array(keep + added.length + old.length - resume);
+    starts.set(old.subarray(0, keep));
+    starts.set(added, keep);
+    for (let i = resume, at = keep + added.length; i < old.length; i++, at++) starts[at] = old[i] + delta;
     return new LineIndex(text, starts);
   }
 
@@ -63,4 +68,16 @@ export class LineIndex {
   offsetAt(position: Position): number {
     return Math.min(this.lineStart(position.line) + position.column, this.text.length);
   }
+}
+
+/** The number of `sorted` values that are at most `value`. */
+function upperBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -728,13 +728,13 @@ export function walkNamed(
   };
   for (const chunk of tree.chunks) {
     const listeners = chunkStart(chunk);
-    const errors: SyntaxNode[] = [];
     const last = chunk.host !== undefined && chunk.host.guests![chunk.host.guests!.length - 1] === chunk;
     if (!listeners) {
-      chunkEnd(chunk, undefined, errors);
+      chunkEnd(chunk, undefined, NO_CHILDREN);
       if (last) release();
       continue;
     }
+    const errors: SyntaxNode[] = [];
     const { enter, exit } = listeners;
     const { types, flags, after, count } = chunk;
     const until = last ? chunk.hostedUntil : -1;
