@@ -199,6 +199,18 @@ describe('a large class', () => {
     expect(after.every((c) => c.host === undefined)).toBe(true);
   });
 
+  it('is not taken for statements indented under a line when that line opens a block', async () => {
+    const engine = await loadEngine();
+    const body = Array.from({ length: 100 }, (_, i) => `    value_${i} = compute(${i})  # a line of the block\n`).join('');
+    for (const head of ['try:\n', 'if ready:\n', 'with open(path) as f:\n', 'def build():\n', 'for item in items:\n']) {
+      const text = `${head}${body}${head === 'try:\n' ? 'except ImportError:\n    pass\n' : ''}`;
+      expect(text.length).toBeGreaterThan(4096);
+      const whole = engine.parser.parse(text);
+      expect(engine.copy(text).rootNode.toString(), head).toBe(whole.rootNode.toString());
+      whole.delete();
+    }
+  });
+
   it('gives live what a fresh analysis gives while typed into', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, {});

@@ -1,5 +1,5 @@
 import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
-import { arraysHaveError, copyArrays, errorArrays, hostArrays, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -194,9 +194,9 @@ export class ChunkedModule {
    * keep their chunks (and what their analysis found). Two shapes have pieces, each parsed to the same
    * tree as the whole chunk:
    * - a class: its header (with `pass` for a body) hosts a chunk for each statement of its body;
-   * - a line in column 0 that opens no block, with statements indented under it (the rest of a class
-   *   after a line typed in column 0 inside it): tree-sitter reads those statements as top-level ones,
-   *   and so does the copy.
+   * - simple statements in column 0 (no block), with statements indented under them (the rest of a
+   *   class after a line typed in column 0 inside it): tree-sitter reads those statements as top-level
+   *   ones, and so does the copy.
    * Undefined when the chunk is neither, or its first piece does not parse as expected.
    */
   private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk | undefined {
@@ -222,7 +222,7 @@ export class ChunkedModule {
       const parsed = this.parseArrays(headText, 'module');
       if (!parsed) return undefined;
       if (hosted) return hostArrays(parsed, this.parser.language);
-      return arraysHaveError(parsed) ? undefined : { arrays: parsed };
+      return simpleStatements(parsed, this.parser.language) ? { arrays: parsed } : undefined;
     });
     if (!head) return undefined;
     const body = members.map((m, i) => {
