@@ -187,8 +187,8 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         for (const { exit, value } of known.facts) chunkExits[exit].facts.push(value);
         if (!allLocal) return shared;
         // Nothing else needs the walk: replay what it would do.
-        semantic.replay(known.changes);
-        syntaxErrors.push(...known.errors);
+        if (known.changes.length > 0) semantic.replay(known.changes);
+        if (known.errors.length > 0) syntaxErrors.push(...known.errors);
         for (const n of known.comments) suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
         return undefined;
       }
@@ -200,7 +200,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       return everything;
     },
     (chunk, used, errors) => {
-      syntaxErrors.push(...errors);
+      if (errors.length > 0) syntaxErrors.push(...errors);
       if (used !== everything) return;
       const record = current;
       current = undefined;
