@@ -445,7 +445,7 @@ export class SyntaxTreeBuilder {
     return this.adopt(copyArrays(parser, tree)!, offset);
   }
 
-  /** Adds a chunk already copied (or put together from parts) into arrays. */
+  /** Adds a chunk already copied into arrays (a piece of a large chunk: see chunkedModule.ts). */
   adopt(arrays: NodeArrays, offset: number): ChunkTree {
     const chunk = new ChunkTree(offset, this.out, languageTables(this.out.language), arrays);
     this.out.chunks.push(chunk);
