@@ -232,6 +232,10 @@ describe('a large class', () => {
       const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(live).toEqual(fresh);
+      // The same pieces where they would be made afresh, and the same tree.
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
     }
   });
 });

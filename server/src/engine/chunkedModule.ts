@@ -24,6 +24,13 @@ interface Chunk {
   pieces?: ChunkTree[];
   /** For a chunk parsed in pieces: the pieces by their text, to reuse after an edit. */
   parts?: Parts;
+  /** For a chunk parsed in pieces: where its statements after the first piece start, and whether it is a class. */
+  layout?: Layout;
+}
+
+interface Layout {
+  members: number[];
+  isClass: boolean;
 }
 
 /**
@@ -111,17 +118,26 @@ export class ChunkedModule {
     let first = 0;
     while (first + 1 < old.length && old[first + 1].start <= edit.start) first++;
     first = Math.max(0, first - 1);
-    const oldStarts = new Map<number, number>();
-    for (let i = first + 1; i < old.length; i++) if (old[i].start >= edit.oldEnd) oldStarts.set(old[i].start, i);
     // Scan from there until a chunk starts where an old one did, after the edit: the rest is as it was.
+    // An edit the tokenizer cannot notice needs no scan: every chunk starts where it did.
     let resume = old.length;
-    const starts = chunkStarts(text, old[first].start, forced, (offset) => {
-      if (offset < edit.newEnd) return false;
-      const index = oldStarts.get(offset - delta);
-      if (index === undefined) return false;
-      resume = index;
-      return true;
-    });
+    const neutral = tokenNeutral(this.text, text, edit);
+    let starts: number[];
+    if (neutral) {
+      const holding = old.findIndex((c, i) => i >= first && c.end >= edit.oldEnd);
+      resume = holding + 1;
+      starts = old.slice(first, resume).map((c) => c.start);
+    } else {
+      const oldStarts = new Map<number, number>();
+      for (let i = first + 1; i < old.length; i++) if (old[i].start >= edit.oldEnd) oldStarts.set(old[i].start, i);
+      starts = chunkStarts(text, old[first].start, forced, (offset) => {
+        if (offset < edit.newEnd) return false;
+        const index = oldStarts.get(offset - delta);
+        if (index === undefined) return false;
+        resume = index;
+        return true;
+      });
+    }
     const rescanEnd = resume < old.length ? old[resume].start + delta : text.length;
 
     const chunks: Chunk[] = [];
@@ -143,10 +159,12 @@ export class ChunkedModule {
       const previous = start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
       if (untouched) {
         keep(builder, untouched, start);
-        chunks.push({ ...untouched, start, end });
+        chunks.push(moved(untouched, start, end));
         reused.add(untouched);
       } else {
-        const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, known) : undefined;
+        // After an edit the tokenizer cannot notice, the pieces start where they did (moved by the edit).
+        const layout = neutral && previous?.layout ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
+        const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, known, layout) : undefined;
         if (split) chunks.push(split);
         else if (previous?.tree && !previous.tree.rootNode.hasError) chunks.push(this.reparse(builder, previous, text, start, end, edit));
         else chunks.push(this.parseWhole(builder, text, start, end));
@@ -156,7 +174,7 @@ export class ChunkedModule {
     for (let i = resume; i < old.length; i++) {
       const c = old[i];
       keep(builder, c, c.start + delta);
-      chunks.push({ ...c, start: c.start + delta, end: c.end + delta });
+      chunks.push(moved(c, c.start + delta, c.end + delta));
     }
     return chunks;
   }
@@ -199,10 +217,14 @@ export class ChunkedModule {
    *   ones, and so does the copy.
    * Undefined when the chunk is neither, or its first piece does not parse as expected.
    */
-  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts): Chunk | undefined {
-    const heading = chunkHead(text, start, end);
-    const members = heading && bodyStarts(text, heading.line, start, end);
-    if (!members) return undefined;
+  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts, layout?: Layout): Chunk | undefined {
+    if (!layout) {
+      const heading = chunkHead(text, start, end);
+      const found = heading && bodyStarts(text, heading.line, start, end);
+      if (!found) return undefined;
+      layout = { members: found, isClass: heading!.isClass };
+    }
+    const { members, isClass: hosted } = layout;
     const parts: Parts = new Map();
     const part = (key: string, make: () => Omit<Part, 'text'> | undefined): Part | undefined => {
       let found = known?.get(key) ?? parts.get(key);
@@ -216,7 +238,6 @@ export class ChunkedModule {
       return found;
     };
     const first = members[0];
-    const hosted = heading!.isClass;
     const headText = hosted ? text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n' : text.slice(start, first);
     const head = part(`${hosted ? 'header' : 'head'}\n${headText}`, () => {
       const parsed = this.parseArrays(headText, 'module');
@@ -250,7 +271,7 @@ export class ChunkedModule {
       return (p.copy = builder.adopt(p.arrays, base));
     });
     if (host) builder.host(host, pieces);
-    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined };
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined, layout: this.keepTrees ? layout : undefined };
   }
 
   private parseArrays(text: string, part: 'module' | 'classBody'): NodeArrays | undefined {
@@ -266,6 +287,28 @@ export class ChunkedModule {
     for (const c of chunks) c.tree?.delete();
   }
 }
+
+/** An unchanged chunk, now at `[start, end)`. */
+function moved(chunk: Chunk, start: number, end: number): Chunk {
+  const shift = start - chunk.start;
+  if (shift === 0) return { ...chunk, end };
+  const layout = chunk.layout && { ...chunk.layout, members: chunk.layout.members.map((m) => m + shift) };
+  return { ...chunk, start, end, layout };
+}
+
+/**
+ * Whether the tokenizer (chunks.ts) reads the text after `edit` as before: the edit stays on one line,
+ * after that line's first word (so the line's indentation and first word are as they were), and adds
+ * or removes no quote, bracket, backslash or `#`.
+ */
+function tokenNeutral(before: string, after: string, edit: TextSpan): boolean {
+  if (TOKEN_CHANGING.test(before.slice(edit.start, edit.oldEnd)) || TOKEN_CHANGING.test(after.slice(edit.start, edit.newEnd))) return false;
+  const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
+  const firstWordEnd = before.slice(lineStart, edit.start).search(/\S\s/);
+  return firstWordEnd !== -1;
+}
+
+const TOKEN_CHANGING = /[\n\r"'\\#()[\]{}]/;
 
 /** Keeps an unchanged chunk, now at `start`: for a large class, its header and its body's chunks. */
 function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
