@@ -1,5 +1,5 @@
 import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
-import { copyArrays, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, cutClass, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -238,8 +238,12 @@ export class ChunkedModule {
       return found;
     };
     const first = members[0];
+    // Made afresh, a class is parsed once and cut into its pieces, which is what parsing each piece
+    // gives when the class has no syntax error; a class with one is parsed piece by piece.
+    const cut = hosted && !known?.size ? this.cutWhole(text, start, end, members) : undefined;
     const headText = hosted ? text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n' : text.slice(start, first);
     const head = part(`${hosted ? 'header' : 'head'}\n${headText}`, () => {
+      if (cut) return cut.header;
       const parsed = this.parseArrays(headText, 'module');
       if (!parsed) return undefined;
       if (hosted) return hostArrays(parsed, this.parser.language);
@@ -248,7 +252,7 @@ export class ChunkedModule {
     if (!head) return undefined;
     const body = members.map((m, i) => {
       const memberText = text.slice(m, members[i + 1] ?? end);
-      const found = part(memberText, () => ({ arrays: this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText) }))!;
+      const found = part(memberText, () => ({ arrays: cut?.pieces[i] ?? this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText) }))!;
       return { part: found, base: m - CLASS_PREFIX.length };
     });
 
@@ -272,6 +276,18 @@ export class ChunkedModule {
     });
     if (host) builder.host(host, pieces);
     return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined, layout: this.keepTrees ? layout : undefined };
+  }
+
+  /** The pieces of a class cut from one parse of it (see `cutClass`), when that parse has no syntax error. */
+  private cutWhole(text: string, start: number, end: number, members: readonly number[]): ReturnType<typeof cutClass> {
+    const tree = this.parser.parse(text.slice(start, end));
+    try {
+      if (tree.rootNode.hasError) return undefined;
+      const first = members[0];
+      return cutClass(copyArrays(this.parser, tree)!, members.map((m) => m - start), first + indentOf(text, first) - start, CLASS_PREFIX.length, this.parser.language);
+    } finally {
+      tree.delete();
+    }
   }
 
   private parseArrays(text: string, part: 'module' | 'classBody'): NodeArrays | undefined {

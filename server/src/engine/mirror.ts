@@ -557,6 +557,76 @@ function topTail(arrays: NodeArrays, n: number): number {
 }
 
 /**
+ * The pieces `ChunkedModule` parses a large class in, cut from the copy of one parse of the whole
+ * class instead (which is what parsing each piece gives, for a class without syntax errors): the
+ * header, made to host the body as `hostArrays` makes it, and the nodes of each body statement from
+ * `members[k]` on (offsets in the chunk), moved to be relative to `members[k] - prefix` as if parsed
+ * after a prefix of that length. `bodyAt`: where the first statement's text starts. Undefined when the
+ * copy is not one class with its body last, and comments after it.
+ */
+export function cutClass(whole: NodeArrays, members: readonly number[], bodyAt: number, prefix: number, language: Language): { header: { arrays: NodeArrays; hostIndex: number }; pieces: NodeArrays[] } | undefined {
+  const { names } = languageTables(language);
+  const { types, after, parents } = whole;
+  if (whole.count === 0) return undefined;
+  let owner = names[types[0]] === 'class_definition' ? 0 : -1;
+  if (names[types[0]] === 'decorated_definition') for (let c = 1; c < after[0]; c = after[c]) if (names[types[c]] === 'class_definition') owner = c;
+  if (owner === -1) return undefined;
+  let block = -1;
+  for (let c = owner + 1; c < after[owner]; c = after[c]) block = c;
+  const classEnd = after[0];
+  if (block === -1 || names[types[block]] !== 'block' || after[block] !== classEnd || block + 1 >= classEnd) return undefined;
+  let trailing = 0;
+  for (let c = classEnd; c < whole.count; c = after[c], trailing++) if (names[types[c]] !== 'comment') return undefined;
+
+  const header = sliceArrays(whole, 0, block + 1, 0, -2);
+  for (let a = block; a !== -1; a = parents[a]) {
+    header.after[a] = block + 1;
+    header.flags[a] |= HOSTS;
+    header.ends[a] = bodyAt;
+  }
+  header.starts[block] = bodyAt;
+
+  const pieces: NodeArrays[] = [];
+  let c = block + 1;
+  for (let k = 0; k < members.length; k++) {
+    const last = k === members.length - 1;
+    const lo = c;
+    while (c < classEnd && (last || whole.starts[c] < members[k + 1])) {
+      if (whole.starts[c] < members[k]) return undefined;
+      c = after[c];
+    }
+    if (c === lo || (last && c !== classEnd)) return undefined;
+    const piece = sliceArrays(whole, lo, last ? whole.count : c, prefix - members[k], block);
+    if (last) piece.trailing = trailing;
+    pieces.push(piece);
+  }
+  return { header: { arrays: header, hostIndex: block }, pieces };
+}
+
+/** Nodes `[lo, hi)` of a copy as a copy of their own: offsets moved by `shift`, children of `top` made top-level. */
+function sliceArrays(from: NodeArrays, lo: number, hi: number, shift: number, top: number): NodeArrays {
+  const count = hi - lo;
+  const out: NodeArrays = {
+    types: from.types.slice(lo, hi),
+    flags: from.flags.slice(lo, hi),
+    fieldIds: from.fieldIds.slice(lo, hi),
+    starts: from.starts.slice(lo, hi),
+    ends: from.ends.slice(lo, hi),
+    parents: from.parents.slice(lo, hi),
+    after: from.after.slice(lo, hi),
+    count,
+  };
+  for (let i = 0; i < count; i++) {
+    out.starts[i] += shift;
+    out.ends[i] += shift;
+    const p = out.parents[i];
+    out.parents[i] = p === -1 || p === top ? -1 : p - lo;
+    out.after[i] -= lo;
+  }
+  return out;
+}
+
+/**
  * Whether a copy is of simple statements only, without a syntax error: no block anywhere in it, so
  * that lines indented after it cannot be its body.
  */
