@@ -92,10 +92,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const pending: PendingReport[] = [];
   const failed = new Set<AnyRule>();
   const ruleErrors: string[] = [];
-  const guard = <A extends unknown[], R>(active: ActiveRule, fn: (...args: A) => R) => (...args: A): R | undefined => {
-    if (failed.has(active.rule)) return undefined;
+  // Called for every node a rule listens to: one fixed argument, no rest parameters to allocate.
+  const guard = <R>(active: ActiveRule, fn: (node?: Node) => R) => (node?: Node): R | undefined => {
+    if (failed.size > 0 && failed.has(active.rule)) return undefined;
     try {
-      return fn(...args);
+      return fn(node);
     } catch (e) {
       failed.add(active.rule);
       ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
@@ -151,7 +152,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       } else {
         // A rule that is not local needs every chunk walked.
         if (!meta.local) allLocal = false;
-        const listener = guard(active, fn as Listener) as Listener;
+        const listener = guard(active, fn as (node?: Node) => void) as Listener;
         if (key.endsWith(':exit')) for (const t of targets) t.onExit(key.slice(0, -5), listener);
         else for (const t of targets) t.on(key, listener);
       }
