@@ -240,6 +240,49 @@ describe('a large class', () => {
   });
 });
 
+describe('large classes with the same statements, live', () => {
+  it('keep each piece in one place while lines come and go around them', async () => {
+    const engine = await loadEngine();
+    const member = (i: number) => `    def same(self):\n        """The same in every class."""\n        return self.value + ${i % 3}\n\n`;
+    const klass = (name: string) => `class ${name}:\n${Array.from({ length: 40 }, (_, i) => member(i)).join('')}`;
+    let text = `${klass('First')}\n${klass('Second')}\nx = 1\n`;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const insertLine = (line: number, insert: string): void => {
+      doc.update([{ range: { start: { line, column: 0 }, end: { line, column: 0 } }, text: insert }], doc.version + 1);
+      const lines = text.split('\n');
+      lines.splice(line, 0, insert.slice(0, -1));
+      text = lines.join('\n');
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+    };
+    // A line in column 0 halfway through the first class: the rest of it becomes pieces of their own,
+    // with the same texts as the class's own pieces; then a line in the class, before it.
+    insertLine(80, 'a\n');
+    insertLine(6, '    y = 2\n');
+    insertLine(3, '    z = 3\n');
+    let seed = 11;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const inserts = ['a\n', '    y = 2\n', '\n', 'class Third:\n', '    def same(self):\n'];
+    for (let i = 0; i < 150; i++) {
+      const lines = text.split('\n');
+      const line = rand(lines.length);
+      if (rand(2) === 0 && lines.length > 3) {
+        doc.update([{ range: { start: { line, column: 0 }, end: { line: line + 1, column: 0 } }, text: '' }], doc.version + 1);
+        lines.splice(line, 1);
+      } else {
+        const insert = inserts[rand(inserts.length)];
+        doc.update([{ range: { start: { line, column: 0 }, end: { line, column: 0 } }, text: insert }], doc.version + 1);
+        lines.splice(line, 0, insert.slice(0, -1));
+      }
+      text = lines.join('\n');
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+    }
+  });
+});
+
 describe('a large class, live', () => {
   /** A class whose methods share `self.frame`, padded past the size at which a class is split. */
   function sharedState(): string {

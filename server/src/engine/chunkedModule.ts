@@ -62,6 +62,8 @@ export interface TextSpan {
 
 export class ChunkedModule {
   private chunks: Chunk[] = [];
+  /** While an edit is applied: the copies of the chunks it keeps whole. */
+  private kept = new Set<ChunkTree>();
   private text = '';
   private copy: SyntaxTree | undefined;
 
@@ -146,21 +148,27 @@ export class ChunkedModule {
       chunks.push(old[i]);
     }
     const replaced = old.slice(first, resume);
-    const reused = new Set<Chunk>();
-    // The parts of the large classes the edit reached, by text: most of their statements are unchanged.
+    // Wholly before the edit, or wholly after it: the same text as an old chunk, if one had that extent.
+    const untouchedAt = starts.map((start, i) => {
+      const end = starts[i + 1] ?? rescanEnd;
+      return end <= edit.start ? replaced.find((c) => c.start === start && c.end === end) : start >= edit.newEnd ? replaced.find((c) => c.start === start - delta && c.end === end - delta) : undefined;
+    });
+    const reused = new Set(untouchedAt.filter((c) => c !== undefined));
+    // The pieces of the large chunks the edit reached, by text: most of their statements are unchanged.
+    // (Not those of a chunk kept whole: its pieces stay its own.)
     const known: Parts = new Map();
-    for (const c of replaced) for (const [key, part] of c.parts ?? []) known.set(key, part);
+    for (const c of replaced) if (!reused.has(c)) for (const [key, part] of c.parts ?? []) known.set(key, part);
+    // The copies of the chunks kept whole: a piece of the same text elsewhere must not take them.
+    this.kept = new Set();
+    for (const c of [...old.slice(0, first), ...reused, ...old.slice(resume)]) for (const copy of [c.copy, ...(c.pieces ?? [])]) this.kept.add(copy);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
-      // Wholly before the edit, or wholly after it: the same text as an old chunk, if one had that extent.
-      const untouched =
-        end <= edit.start ? replaced.find((c) => c.start === start && c.end === end) : start >= edit.newEnd ? replaced.find((c) => c.start === start - delta && c.end === end - delta) : undefined;
+      const untouched = untouchedAt[i];
       // Holding the edit, with the same extent as the old chunk that held it.
       const previous = start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
       if (untouched) {
         keep(builder, untouched, start);
         chunks.push(moved(untouched, start, end));
-        reused.add(untouched);
       } else {
         // After an edit the tokenizer cannot notice, the pieces start where they did (moved by the edit).
         const layout = neutral && previous?.layout ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
@@ -170,6 +178,7 @@ export class ChunkedModule {
         else chunks.push(this.parseWhole(builder, text, start, end));
       }
     });
+    this.kept = new Set();
     this.release(replaced.filter((c) => !reused.has(c)));
     for (let i = resume; i < old.length; i++) {
       const c = old[i];
@@ -258,7 +267,7 @@ export class ChunkedModule {
 
     // The first piece's chunk is re-used when its text is unchanged; for a class, so are the chunks of
     // the statements it held that are unchanged (a statement's analysis may name its class).
-    const reusable = (copy: ChunkTree | undefined): copy is ChunkTree => copy !== undefined && copy.tree !== builder.tree;
+    const reusable = (copy: ChunkTree | undefined): copy is ChunkTree => copy !== undefined && copy.tree !== builder.tree && !this.kept.has(copy);
     const headCopy = reusable(head.copy) ? head.copy : undefined;
     let firstCopy: ChunkTree;
     if (headCopy) builder.keep((firstCopy = headCopy), start);
@@ -319,6 +328,8 @@ function moved(chunk: Chunk, start: number, end: number): Chunk {
  */
 function tokenNeutral(before: string, after: string, edit: TextSpan): boolean {
   if (TOKEN_CHANGING.test(before.slice(edit.start, edit.oldEnd)) || TOKEN_CHANGING.test(after.slice(edit.start, edit.newEnd))) return false;
+  // Nor between two characters that read together: `""` + `"`, or a backslash and what it escapes.
+  if (TOKEN_CHANGING.test(before.charAt(edit.start - 1)) || TOKEN_CHANGING.test(before.charAt(edit.oldEnd))) return false;
   const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
   const firstWordEnd = before.slice(lineStart, edit.start).search(/\S\s/);
   return firstWordEnd !== -1;
