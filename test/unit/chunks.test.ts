@@ -307,6 +307,22 @@ describe('a large class, live', () => {
     ].join('\n');
   }
 
+  it('notices a space typed inside a triple quote, or after a backslash, though the space itself is neutral', async () => {
+    const engine = await loadEngine();
+    for (const [needle, offset] of [['."""\n', 2], ['\\n', 1]] as const) {
+      let text = sharedState().replace('def helper_3(self):\n        """Step 3 of the pipeline."""', 'def helper_3(self):\n        """Step 3 of the pipeline.\\n"""');
+      const doc = new PythonDocument(engine.parser, text, 1);
+      doc.analyze(activeRules(RULES, {}));
+      const at = text.indexOf(needle, text.indexOf('helper_3')) + offset;
+      const position = new LineIndex(text).positionAt(at);
+      doc.update([{ range: { start: position, end: position }, text: ' ' }], 2);
+      text = text.slice(0, at) + ' ' + text.slice(at);
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base), needle).toEqual(copy.chunks.map((c) => c.base));
+      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+    }
+  });
+
   it('walks again only the statement of the body that changed, and those that read what it changed', async () => {
     const engine = await loadEngine();
     const walked: string[] = [];
