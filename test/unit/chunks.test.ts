@@ -431,6 +431,19 @@ describe('the live notebook', () => {
   });
 });
 
+describe('a cell that starts with a decorator', () => {
+  it('is split live as a fresh parse splits it, whether the scan starts at the cell or passes through it', async () => {
+    const engine = await loadEngine();
+    const cells: LiveCell[] = ['', '@"dataclass(\n\'import os\n    frozen=Fal:)'].map((text, i) => ({ id: `cell${i}`, kind: 'code', text, version: 1, executionOrder: i + 1 }));
+    const doc = new NotebookDocument(engine.parser, cells, 1);
+    doc.updateCell('cell1', [{ range: { start: { line: 2, column: 14 }, end: { line: 2, column: 14 } }, text: '"' }], 2);
+    const module = engine.analyzeNotebook(doc.asNotebook(), []).module!;
+    const copy = engine.copy(module.text, module.cells.segments.map((c) => c.start));
+    expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+    expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+  });
+});
+
 describe('the line index', () => {
   it('follows an edit to the same lines as one built afresh', () => {
     let text = 'a = 1\nb = 2\r\n\nc = [\n  3,\n]\n';

@@ -58,10 +58,11 @@ export function statementStarts(text: string, from: number, end: number, indent:
       lineStart = false;
       let start = false;
       if (nextForced < forced.length && forced[nextForced] === i) {
+        // A cell starts afresh, as a scan from it would: a decorator in its first line joins the next.
         nextForced++;
         depth = 0;
         quote = 0;
-        afterDecorator = false;
+        afterDecorator = indent === 0 && text.charCodeAt(i) === AT;
         start = true;
       } else if (quote === 0 && indentOf(text, i) === indent && startsStatement(text, i + indent)) {
         const at = i + indent;
