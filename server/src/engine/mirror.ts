@@ -626,13 +626,19 @@ function sliceArrays(from: NodeArrays, lo: number, hi: number, shift: number, to
   return out;
 }
 
+/** Whether a copy has a syntax error in it. */
+export function arraysHaveError(arrays: NodeArrays): boolean {
+  for (let i = 0; i < arrays.count; i = arrays.after[i]) if (arrays.flags[i] & HAS_ERROR) return true;
+  return false;
+}
+
 /**
  * Whether a copy is of simple statements only, without a syntax error: no block anywhere in it, so
  * that lines indented after it cannot be its body.
  */
 export function simpleStatements(arrays: NodeArrays, language: Language): boolean {
   const { names } = languageTables(language);
-  for (let i = 0; i < arrays.count; i = arrays.after[i]) if (arrays.flags[i] & HAS_ERROR) return false;
+  if (arraysHaveError(arrays)) return false;
   for (let i = 0; i < arrays.count; i++) if (names[arrays.types[i]] === 'block') return false;
   return true;
 }
