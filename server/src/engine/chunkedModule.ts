@@ -15,7 +15,7 @@ interface Chunk {
   end: number;
   /** tree-sitter's parse of the chunk's text, kept for an incremental re-parse (live modules only). */
   tree: Tree | undefined;
-  /** The chunk's copy; for a large class, the copy of its header, which hosts `guests`. */
+  /** The chunk's copy; for a chunk parsed in pieces, the first piece's (a large class's header, which hosts the others). */
   copy: ChunkTree;
   /**
    * For a large chunk parsed in pieces (see `split`): the copies after `copy`, each a chunk of the
@@ -34,9 +34,9 @@ interface Layout {
 }
 
 /**
- * A class header or body statement: its text (held as its own string, not a slice of a whole text),
- * its copy's arrays, and the last chunk made of them, which the next version of the class re-uses
- * (with what its analysis found) where the statement is unchanged.
+ * A piece of a large chunk (a class header, a statement): its text (held as its own string, not a
+ * slice of a whole text), its copy's arrays, and the last chunk made of them, which the next version
+ * re-uses (with what its analysis found) where the piece is unchanged.
  */
 interface Part {
   text: string;
@@ -48,7 +48,7 @@ interface Part {
 
 type Parts = Map<string, Part>;
 
-/** A class chunk this large is parsed statement by statement, so that an edit in it re-parses one. */
+/** A chunk this large is parsed in pieces where it can be (see `split`), so that an edit re-parses one piece. */
 const CLASS_SPLIT = 4096;
 /** What a class body statement is parsed after, so that it parses as one (offsets shift back by its length). */
 const CLASS_PREFIX = 'class _:\n';
@@ -62,8 +62,6 @@ export interface TextSpan {
 
 export class ChunkedModule {
   private chunks: Chunk[] = [];
-  /** While an edit is applied: the copies of the chunks it keeps whole. */
-  private kept = new Set<ChunkTree>();
   private text = '';
   private copy: SyntaxTree | undefined;
 
@@ -159,8 +157,8 @@ export class ChunkedModule {
     const known: Parts = new Map();
     for (const c of replaced) if (!reused.has(c)) for (const [key, part] of c.parts ?? []) known.set(key, part);
     // The copies of the chunks kept whole: a piece of the same text elsewhere must not take them.
-    this.kept = new Set();
-    for (const c of [...old.slice(0, first), ...reused, ...old.slice(resume)]) for (const copy of [c.copy, ...(c.pieces ?? [])]) this.kept.add(copy);
+    const kept = new Set<ChunkTree>();
+    for (const c of [...old.slice(0, first), ...reused, ...old.slice(resume)]) for (const copy of [c.copy, ...(c.pieces ?? [])]) kept.add(copy);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
       const untouched = untouchedAt[i];
@@ -172,13 +170,12 @@ export class ChunkedModule {
       } else {
         // After an edit the tokenizer cannot notice, the pieces start where they did (moved by the edit).
         const layout = neutral && previous?.layout ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
-        const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, known, layout) : undefined;
+        const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, { known, kept, layout }) : undefined;
         if (split) chunks.push(split);
         else if (previous?.tree && !previous.tree.rootNode.hasError) chunks.push(this.reparse(builder, previous, text, start, end, edit));
         else chunks.push(this.parseWhole(builder, text, start, end));
       }
     });
-    this.kept = new Set();
     this.release(replaced.filter((c) => !reused.has(c)));
     for (let i = resume; i < old.length; i++) {
       const c = old[i];
@@ -218,15 +215,19 @@ export class ChunkedModule {
 
   /**
    * A large chunk parsed in pieces, so that an edit in it re-parses one piece and the other pieces
-   * keep their chunks (and what their analysis found). Two shapes have pieces, each parsed to the same
-   * tree as the whole chunk:
+   * keep their chunks (and what their analysis found). Two shapes have pieces, each parsed, for valid
+   * code, to the tree tree-sitter gives the whole chunk:
    * - a class: its header (with `pass` for a body) hosts a chunk for each statement of its body;
    * - simple statements in column 0 (no block), with statements indented under them (the rest of a
    *   class after a line typed in column 0 inside it): tree-sitter reads those statements as top-level
    *   ones, and so does the copy.
-   * Undefined when the chunk is neither, or its first piece does not parse as expected.
+   * Undefined when the chunk is neither, or its first piece does not parse as expected. After an edit:
+   * `known`, the pieces of the chunks it reached; `kept`, the copies of the chunks it left whole (which
+   * no piece may take); `layout`, where the pieces start when the edit moved nothing.
    */
-  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, known?: Parts, layout?: Layout): Chunk | undefined {
+  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, after: { known?: Parts; kept?: ReadonlySet<ChunkTree>; layout?: Layout } = {}): Chunk | undefined {
+    const { known, kept } = after;
+    let layout = after.layout;
     if (!layout) {
       const heading = chunkHead(text, start, end);
       const found = heading && bodyStarts(text, heading.line, start, end);
@@ -267,7 +268,7 @@ export class ChunkedModule {
 
     // The first piece's chunk is re-used when its text is unchanged; for a class, so are the chunks of
     // the statements it held that are unchanged (a statement's analysis may name its class).
-    const reusable = (copy: ChunkTree | undefined): copy is ChunkTree => copy !== undefined && copy.tree !== builder.tree && !this.kept.has(copy);
+    const reusable = (copy: ChunkTree | undefined): copy is ChunkTree => copy !== undefined && copy.tree !== builder.tree && !kept?.has(copy);
     const headCopy = reusable(head.copy) ? head.copy : undefined;
     let firstCopy: ChunkTree;
     if (headCopy) builder.keep((firstCopy = headCopy), start);

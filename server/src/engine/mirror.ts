@@ -73,6 +73,8 @@ export class ChunkTree {
   hostedUntil = 0;
   /** Where the comments after the class start, were this the last statement of a class body. */
   private readonly afterClass: number;
+  /** For a class header: what its body's chunks hold, relative to its own start (see `hold`). */
+  private hosted: { errors: boolean; start: number | undefined; end: number } | undefined;
 
   constructor(
     /** Where the chunk starts in the module text. */
@@ -94,11 +96,22 @@ export class ChunkTree {
    */
   hold(guests: ChunkTree[]): void {
     this.guests = guests;
+    let errors = false;
+    let start: number | undefined;
+    let end = 0;
     guests.forEach((g, k) => {
       g.host = this;
       // Comments after the last statement, outside the class when it is parsed alone, stay outside.
       g.hostedUntil = k === guests.length - 1 ? g.afterClass : g.count;
+      for (const i of g.top) {
+        if (i >= g.hostedUntil) break;
+        if (g.flags[i] & HAS_ERROR) errors = true;
+        start ??= g.base + g.starts[i] - this.base;
+        end = Math.max(end, g.base + g.ends[i] - this.base);
+      }
     });
+    // Kept relative to the header: a class moved whole moves its body's chunks with it.
+    this.hosted = { errors, start, end };
     for (let i = 0; i < this.count; i++) if (this.flags[i] & HOSTS) this.nodes[i]?.forget();
   }
 
@@ -119,23 +132,13 @@ export class ChunkTree {
 
   /** For a class header: whether a statement of the body has a syntax error. */
   guestErrors(): boolean {
-    for (const g of this.guests ?? []) for (const i of g.top) if (i < g.hostedUntil && g.flags[i] & HAS_ERROR) return true;
-    return false;
+    return this.hosted?.errors ?? false;
   }
 
   /** For a class header: where its body starts and ends, from the body's chunks (undefined without statements). */
   hostedRange(): { start: number; end: number } | undefined {
-    const guests = this.guests ?? [];
-    let start: number | undefined;
-    let end: number | undefined;
-    for (const g of guests) {
-      for (const i of g.top) {
-        if (i >= g.hostedUntil) break;
-        start ??= g.base + g.starts[i];
-        end = Math.max(end ?? 0, g.base + g.ends[i]);
-      }
-    }
-    return start === undefined || end === undefined ? undefined : { start, end };
+    const h = this.hosted;
+    return h && h.start !== undefined ? { start: this.base + h.start, end: this.base + h.end } : undefined;
   }
 }
 
