@@ -569,7 +569,7 @@ function topTail(arrays: NodeArrays, n: number): number {
  */
 export function cutClass(whole: NodeArrays, members: readonly number[], bodyAt: number, prefix: number, language: Language): { header: { arrays: NodeArrays; hostIndex: number }; pieces: NodeArrays[] } | undefined {
   const { names } = languageTables(language);
-  const { types, after, parents } = whole;
+  const { types, after } = whole;
   if (whole.count === 0) return undefined;
   let owner = names[types[0]] === 'class_definition' ? 0 : -1;
   if (names[types[0]] === 'decorated_definition') for (let c = 1; c < after[0]; c = after[c]) if (names[types[c]] === 'class_definition') owner = c;
@@ -582,12 +582,7 @@ export function cutClass(whole: NodeArrays, members: readonly number[], bodyAt: 
   for (let c = classEnd; c < whole.count; c = after[c], trailing++) if (names[types[c]] !== 'comment') return undefined;
 
   const header = sliceArrays(whole, 0, block + 1, 0, -2);
-  for (let a = block; a !== -1; a = parents[a]) {
-    header.after[a] = block + 1;
-    header.flags[a] |= HOSTS;
-    header.ends[a] = bodyAt;
-  }
-  header.starts[block] = bodyAt;
+  markHost(header, block, bodyAt);
 
   const pieces: NodeArrays[] = [];
   let c = block + 1;
@@ -676,24 +671,23 @@ export function hostArrays(header: NodeArrays, language: Language): { arrays: No
   if (block === -1 || names[header.types[block]] !== 'block' || header.after[block] !== header.count) return undefined;
   const owner = header.parents[block];
   if (owner === -1 || names[header.types[owner]] !== 'class_definition') return undefined;
-  const cut = <T extends Uint8Array | Uint16Array | Int32Array>(a: T): T => a.slice(0, pass) as T;
-  const arrays: NodeArrays = {
-    types: cut(header.types),
-    flags: cut(header.flags),
-    fieldIds: cut(header.fieldIds),
-    starts: cut(header.starts),
-    ends: cut(header.ends),
-    parents: cut(header.parents),
-    after: cut(header.after),
-    count: pass,
-  };
-  for (let a = block; a !== -1; a = arrays.parents[a]) {
-    arrays.after[a] = pass;
-    arrays.flags[a] |= HOSTS;
-    // The header's own extent ends before the body; the body's chunks give the rest.
-    arrays.ends[a] = header.starts[pass];
-  }
+  const arrays = sliceArrays(header, 0, pass, 0, -2);
+  markHost(arrays, block, header.starts[pass]);
   return { arrays, hostIndex: block };
+}
+
+/**
+ * Marks a header copy whose last node is its class's body `block` (without statements) as the host
+ * of the body's chunks: the block and what holds it end the copy, and extend, until the chunks say
+ * more, to `bodyAt`, where the body's first statement starts.
+ */
+function markHost(arrays: NodeArrays, block: number, bodyAt: number): void {
+  for (let a = block; a !== -1; a = arrays.parents[a]) {
+    arrays.after[a] = arrays.count;
+    arrays.flags[a] |= HOSTS;
+    arrays.ends[a] = bodyAt;
+  }
+  arrays.starts[block] = bodyAt;
 }
 
 class Copier {
