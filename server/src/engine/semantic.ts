@@ -200,7 +200,14 @@ export class SemanticModel {
     if (answer === undefined) {
       const prefix = `${module}.`;
       answer = this.importedModules.has(module);
-      for (const m of this.importedModules) if (!answer && m.startsWith(prefix)) answer = true;
+      if (!answer) {
+        for (const m of this.importedModules) {
+          if (m.startsWith(prefix)) {
+            answer = true;
+            break;
+          }
+        }
+      }
       this.importAnswers.set(module, answer);
     }
     return answer;
