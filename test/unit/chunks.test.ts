@@ -240,6 +240,120 @@ describe('a large class', () => {
   });
 });
 
+describe('large classes of ML code, live', () => {
+  /** The fixtures' top-level functions, as methods of two large classes, with imports and code after them. */
+  function mlClasses(): string {
+    const fixtures = join(__dirname, '..', 'fixtures');
+    const imports = new Set<string>();
+    const methods: string[] = [];
+    for (const rule of readdirSync(fixtures).sort()) {
+      let text: string;
+      try {
+        text = readFileSync(join(fixtures, rule, 'cases.py'), 'utf8');
+      } catch {
+        continue;
+      }
+      if (rule === 'syntax-error') continue;
+      for (const line of text.split('\n')) if (/^(import|from) /.test(line)) imports.add(line);
+      for (const def of text.split(/\n(?=def )/).filter((d) => d.startsWith('def '))) {
+        const body = def.split(/\n(?=\S)/)[0];
+        methods.push(body.replace(/^def (\w+)\(/, 'def $1(self, ').replace(/\(self, \)/, '(self)').split('\n').map((l) => (l ? `    ${l}` : l)).join('\n'));
+      }
+    }
+    const half = Math.ceil(methods.length / 2);
+    const init = '    def __init__(self):\n        self.frame = pd.read_csv("train.csv")\n        self.model = nn.Linear(4, 2)\n';
+    return [
+      ...imports,
+      'from torch import nn',
+      '',
+      `class First:\n${init}\n${methods.slice(0, half).join('\n\n')}\n`,
+      `class Second(nn.Module):\n${init}\n${methods.slice(half).join('\n\n')}\n`,
+      'first = First()',
+      'values = first.frame.values',
+      '',
+    ].join('\n');
+  }
+
+  it('give after every edit what a fresh analysis gives: findings, pieces and tree', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    let text = mlClasses();
+    expect(text.length).toBeGreaterThan(8000);
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const initial = doc.analyze(rules).findings;
+    expect(new Set(initial.map((f) => f.ruleId)).size).toBeGreaterThan(10);
+    let seed = 17;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const chars = ['x', ' ', '(', ')', '"', "'", '#', ':', '.', '\\', '[', '='];
+    const undo: Array<{ at: number; removed: string; inserted: string }> = [];
+    for (let i = 0; i < 160; i++) {
+      let at: number;
+      let removed = '';
+      let inserted: string;
+      const kind = rand(6);
+      const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+      if (kind === 0 && undo.length > 0) {
+        // Undo an earlier edit that nothing after it moved, if it is the last one.
+        const last = undo.pop()!;
+        at = last.at;
+        removed = last.inserted;
+        inserted = last.removed;
+      } else if (kind === 1) {
+        // A whole line inserted, removed or copied.
+        const line = rand(lineStarts.length - 1);
+        at = lineStarts[line];
+        const lineText = text.slice(at, lineStarts[line + 1]);
+        const op = rand(3);
+        if (op === 0) [removed, inserted] = [lineText, ''];
+        else [removed, inserted] = ['', op === 1 ? lineText : 'a\n'];
+      } else {
+        at = rand(text.length + 1);
+        if (rand(4) === 0 && at < text.length) removed = text[at];
+        inserted = rand(4) === 0 ? '' : chars[rand(chars.length)];
+      }
+      const before = new LineIndex(text);
+      doc.update([{ range: { start: before.positionAt(at), end: before.positionAt(at + removed.length) }, text: inserted }], doc.version + 1);
+      text = text.slice(0, at) + inserted + text.slice(at + removed.length);
+      if (kind !== 0) undo.push({ at, removed, inserted });
+      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      expect(doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint])).toEqual(fresh);
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+    }
+  });
+});
+
+describe('a live document replaying recorded edits', () => {
+  /** Edits found to make a live document differ from a fresh analysis, each fixed since. */
+  const CASES = ['pieces-kept-whole'];
+
+  it.each(CASES)('gives what a fresh analysis gives (%s)', async (name) => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    const recorded = JSON.parse(readFileSync(join(__dirname, 'cases', `${name}.json`), 'utf8')) as {
+      initial: string;
+      updates: Array<{ mode: 'full' | 'ranged'; edits: Array<{ start: number; end: number; text: string }> }>;
+    };
+    let text = recorded.initial;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    doc.analyze(rules);
+    for (const update of recorded.updates) {
+      const changes = update.edits.map((e) => {
+        const lines = new LineIndex(text);
+        const change = { range: { start: lines.positionAt(e.start), end: lines.positionAt(e.end) }, text: e.text };
+        text = text.slice(0, e.start) + e.text + text.slice(e.end);
+        return change;
+      });
+      doc.update(update.mode === 'full' ? [{ text }] : changes, doc.version + 1);
+      const key = (f: { ruleId: string; start: number; end: number; message: string; fingerprint: string }) => [f.ruleId, f.start, f.end, f.message, f.fingerprint];
+      expect(doc.analyze(rules).findings.map(key)).toEqual(engine.analyzeSource(text, rules).findings.map(key));
+      const copy = engine.copy(text);
+      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+    }
+  });
+});
+
 describe('large classes with the same statements, live', () => {
   it('keep each piece in one place while lines come and go around them', async () => {
     const engine = await loadEngine();
