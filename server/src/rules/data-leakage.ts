@@ -58,6 +58,12 @@ interface Made {
  * Names are keyed by scope node id and name (`12:X`, `module:X`). Each step is one listener's
  * work with every answer of the semantic model already taken, so the whole file can be replayed.
  */
+/** What a chunk's walk kept: its steps in order, and whether one is a fit or a split. */
+interface ChunkSteps {
+  steps: Step[];
+  fitsOrSplits: boolean;
+}
+
 type Step = SplitStep | MethodStep | AssignStep;
 
 /** A split or cross-validation function called on data. */
@@ -268,7 +274,7 @@ export default defineRule({
         if (step) steps.push(step);
       },
       'chunk:exit'() {
-        const facts = steps.length > 0 ? steps : undefined;
+        const facts: ChunkSteps | undefined = steps.length > 0 ? { steps, fitsOrSplits: steps.some((s) => s.type !== 'assign') } : undefined;
         steps = [];
         templates = new Map();
         fitCalls = new Set();
@@ -276,8 +282,11 @@ export default defineRule({
       },
       'module:exit'() {
         // A fit in one cell or statement leaks through a split in a later one: replay the file's steps in order.
+        const chunks = context.chunkFacts as ChunkSteps[];
+        // Only a fit or a split can leak; names assigned elsewhere need no replay without one.
+        if (!chunks.some((c) => c.fitsOrSplits)) return;
         const leakage = new Leakage();
-        for (const facts of context.chunkFacts) for (const step of (facts as Step[] | undefined) ?? []) leakage.replay(step);
+        for (const { steps: chunkSteps } of chunks) for (const step of chunkSteps) leakage.replay(step);
         for (const e of leakage.leaks) {
           context.report({
             node: e.call,

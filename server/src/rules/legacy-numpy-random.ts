@@ -1,6 +1,6 @@
 import type { Node } from '../engine/parser';
 import { defineRule, type FixSpec } from '../engine/rule';
-import { callArguments, calleeOf, insertModuleLines, statementOf } from '../engine/syntax';
+import { callArguments, calleeOf, insertModuleLines, moduleStatements, statementOf } from '../engine/syntax';
 import type { TextEdit } from '../engine/types';
 
 /** The `Generator` method that replaces each legacy function with the same arguments; null where there is none. */
@@ -128,6 +128,8 @@ export default defineRule({
       },
       'module:exit'() {
         const calls = (context.chunkFacts as Array<LegacyCall[] | undefined>).flatMap((f) => f ?? []);
+        // The module-level `rng` is looked for only where there is something to rewrite with it.
+        if (calls.length === 0) return;
         const seeds = calls.filter((c) => c.name === 'seed');
         const seedEdits = new Map(seeds.map((c) => [c, seedRewrite(c)]));
         const rngStatement = moduleRng(root);
@@ -174,9 +176,9 @@ function runsAfter(node: Node, at: number): boolean {
 
 /** The module-level statement `rng = ...`, if any. */
 function moduleRng(root: Node): Node | undefined {
-  for (const s of root.namedChildren) {
-    const a = s?.type === 'expression_statement' ? s.namedChild(0) : null;
-    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === 'rng') return s!;
+  for (const s of moduleStatements(root)) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === 'rng') return s;
   }
   return undefined;
 }

@@ -112,14 +112,15 @@ export default defineRule({
         steps.push({ assigned: key, estimator: right.type === 'call' ? sensitive(right) : undefined });
       },
       'chunk:exit'() {
-        const facts: ChunkFacts | undefined = scaled || steps.length > 0 ? { scaled, steps } : undefined;
+        const facts: ChunkFacts | undefined = scaled || steps.length > 0 ? { scaled, steps, fits: steps.some((s) => !('assigned' in s)) } : undefined;
         steps = [];
         scaled = false;
         return facts;
       },
       'module:exit'() {
         const chunks = (context.chunkFacts as Array<ChunkFacts | undefined>).filter((f) => f !== undefined);
-        if (chunks.some((f) => f.scaled)) return;
+        // Without a fit anywhere, the names' steps need no replay.
+        if (chunks.some((f) => f.scaled) || !chunks.some((f) => f.fits)) return;
         for (const { ctor, cls } of fittedEstimators(chunks.flatMap((f) => f.steps))) {
           context.report({ node: ctor, messageId: 'default', data: { estimator: cls } });
         }
@@ -140,6 +141,8 @@ type Step = { fitted: Estimator } | { fittedName: string } | { assigned: string;
 interface ChunkFacts {
   scaled: boolean;
   steps: Step[];
+  /** Whether a step is a fit (of an estimator or of a name). */
+  fits: boolean;
 }
 
 /** The estimators fitted, once each, following which instance each name holds when its `.fit` runs. */
