@@ -151,6 +151,11 @@ export class ChunkedModule {
       const end = starts[i + 1] ?? rescanEnd;
       return end <= edit.start ? replaced.find((c) => c.start === start && c.end === end) : start >= edit.newEnd ? replaced.find((c) => c.start === start - delta && c.end === end - delta) : undefined;
     });
+    // Holding the edit, with the same extent as the old chunk that held it (found before any chunk is moved).
+    const previousAt = starts.map((start, i) => {
+      const end = starts[i + 1] ?? rescanEnd;
+      return start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
+    });
     const reused = new Set(untouchedAt.filter((c) => c !== undefined));
     // The pieces of the large chunks the edit reached, by text: most of their statements are unchanged.
     // (Not those of a chunk kept whole: its pieces stay its own.)
@@ -162,8 +167,7 @@ export class ChunkedModule {
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
       const untouched = untouchedAt[i];
-      // Holding the edit, with the same extent as the old chunk that held it.
-      const previous = start <= edit.start && end >= edit.newEnd ? replaced.find((c) => c.start === start && c.end === end - delta) : undefined;
+      const previous = previousAt[i];
       if (untouched) {
         keep(builder, untouched, start);
         chunks.push(moved(untouched, start, end));
@@ -314,12 +318,13 @@ export class ChunkedModule {
   }
 }
 
-/** An unchanged chunk, now at `[start, end)`. */
+/** An unchanged chunk, now at `[start, end)` (moved in place: the old list of chunks is dropped). */
 function moved(chunk: Chunk, start: number, end: number): Chunk {
   const shift = start - chunk.start;
-  if (shift === 0) return { ...chunk, end };
-  const layout = chunk.layout && { ...chunk.layout, members: chunk.layout.members.map((m) => m + shift) };
-  return { ...chunk, start, end, layout };
+  if (shift !== 0 && chunk.layout) chunk.layout = { ...chunk.layout, members: chunk.layout.members.map((m) => m + shift) };
+  chunk.start = start;
+  chunk.end = end;
+  return chunk;
 }
 
 /**

@@ -116,15 +116,18 @@ export default defineRule({
         steps.push({ scope: scopeId(), call: node, fn: fn!, a, b, operands });
       },
       'chunk:exit'() {
-        const facts = steps.length > 0 ? steps : undefined;
+        const facts: ChunkSteps | undefined = steps.length > 0 ? { steps, dots: steps.some((s) => !('name' in s)) } : undefined;
         steps = [];
         return facts;
       },
       'module:exit'() {
+        const chunks = context.chunkFacts as ChunkSteps[];
+        // Without an `np.dot` anywhere, the names' shapes need no replay.
+        if (!chunks.some((c) => c.dots)) return;
         // Names assigned in one cell or statement are read in later ones: replay every chunk's steps in order.
         const shapes = new ShapeTable();
-        for (const facts of context.chunkFacts) {
-          for (const step of (facts as Step[] | undefined) ?? []) {
+        for (const { steps: chunkSteps } of chunks) {
+          for (const step of chunkSteps) {
             if ('name' in step) shapes.set(step.scope, step.name, step.twoDimensional);
             else if (step.operands.every((o) => shapes.isTwoDimensional(step.scope, o))) report(step);
           }
@@ -154,6 +157,12 @@ interface DotStep {
 }
 
 type Step = AssignStep | DotStep;
+
+/** What a chunk's walk kept: its steps in order, and whether one is an `np.dot`. */
+interface ChunkSteps {
+  steps: Step[];
+  dots: boolean;
+}
 
 /** Per scope: names whose last assignment was a 2-D constructor. */
 class ShapeTable {
