@@ -37,14 +37,22 @@ export interface LocatedEdit extends TextEdit {
 export class PositionMapper {
   private readonly cellIndexes = new Map<number, LineIndex>();
 
+  private readonly cells?: CellMap;
+  private lines?: LineIndex;
+  private readonly cellLines?: (cell: number) => LineIndex | undefined;
+
   constructor(
     private readonly text: string,
     /** The URI of the file, or of each cell by its index among all cells. */
     private readonly uriOf: (cell: number | undefined) => string,
-    private readonly cells?: CellMap,
-    /** The text's line index, when the caller has one (else made when first needed). */
-    private lines?: LineIndex,
-  ) {}
+    /**
+     * `cells`: where each cell sits in a notebook's text. `lines`, `cellLines`: the line indexes of the
+     * text and of each cell, where the caller keeps them (else made when first needed).
+     */
+    known: { cells?: CellMap; lines?: LineIndex; cellLines?: (cell: number) => LineIndex | undefined } = {},
+  ) {
+    ({ cells: this.cells, lines: this.lines, cellLines: this.cellLines } = known);
+  }
 
   private get whole(): LineIndex {
     return (this.lines ??= new LineIndex(this.text));
@@ -61,7 +69,7 @@ export class PositionMapper {
     if (!seg) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     let index = this.cellIndexes.get(seg.cell);
     if (!index) {
-      index = new LineIndex(this.text.slice(seg.start, seg.start + seg.length));
+      index = this.cellLines?.(seg.cell) ?? new LineIndex(this.text.slice(seg.start, seg.start + seg.length));
       this.cellIndexes.set(seg.cell, index);
     }
     const local = (o: number) => toPosition(index.positionAt(Math.min(Math.max(o - seg.start, 0), seg.length)));

@@ -232,14 +232,15 @@ export class Workspace {
     const byUri = new Map<string, Diagnostic[]>();
     if (t.doc instanceof NotebookDocument) {
       const cells = t.doc.cellList;
-      const mapper = new PositionMapper(t.doc.source, (cell) => (cell === undefined ? uri : cells[cell].id), t.doc.cellMap);
+      const doc = t.doc;
+      const mapper = new PositionMapper(doc.source, (cell) => (cell === undefined ? uri : cells[cell].id), { cells: doc.cellMap, cellLines: (cell) => doc.cellLineIndex(cell) });
       for (const c of cells) if (c.kind === 'code') byUri.set(c.id, []);
       for (const f of result?.findings ?? []) {
         const cell = f.cell === undefined ? undefined : cells[f.cell];
         if (cell) byUri.get(cell.id)?.push(toDiagnostic(f, version, mapper));
       }
     } else {
-      const mapper = new PositionMapper(t.doc.source, () => uri, undefined, t.doc.lineIndex());
+      const mapper = new PositionMapper(t.doc.source, () => uri, { lines: t.doc.lineIndex() });
       byUri.set(uri, (result?.findings ?? []).map((f) => toDiagnostic(f, version, mapper)));
     }
     const snapshot: AnalysisSnapshot = { version, byUri, result };

@@ -2,7 +2,7 @@ import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './
 import { DEFAULT_MAX_FILE_SIZE } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule, type TextSpan } from './chunkedModule';
-import type { LineIndex } from './lineIndex';
+import { LineIndex } from './lineIndex';
 import type { SyntaxTree } from './mirror';
 import type { PythonParser } from './parser';
 import type { Position, Range } from './types';
@@ -156,6 +156,8 @@ export class NotebookDocument extends LiveModule {
   private cells: LiveCell[] = [];
   private map: CellMap | undefined;
   private masked = new Map<string, { text: string; cell: MaskedCell }>();
+  /** The code cells as analysed (magics masked), in order. */
+  private code: MaskedCell[] = [];
 
   constructor(parser: PythonParser, cells: LiveCell[], public version: number) {
     super(parser);
@@ -201,6 +203,15 @@ export class NotebookDocument extends LiveModule {
     return this.run(rules, this.cellMap, this.asNotebook());
   }
 
+  /** The line index of a code cell as analysed, kept while the cell's text is unchanged. */
+  cellLineIndex(cell: number): LineIndex | undefined {
+    const masked = this.code.find((c) => c.cell === cell);
+    if (!masked) return undefined;
+    let index = cellLineIndexes.get(masked);
+    if (!index) cellLineIndexes.set(masked, (index = new LineIndex(masked.masked)));
+    return index;
+  }
+
   /** `sameLayout`: only a cell's text changed, so the chunks away from the change are kept. */
   private rebuild(sameLayout = true): void {
     const code: MaskedCell[] = [];
@@ -224,11 +235,15 @@ export class NotebookDocument extends LiveModule {
       offset += (known?.cell.masked.length ?? cell.masked.length) + 1;
     });
     this.masked = masked;
+    this.code = code;
     const module = joinMasked(code);
     this.map = module.cells;
     this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout, changed === 1 ? span : undefined);
   }
 }
+
+/** Line indexes of masked cells: a cell whose text did not change keeps its masked copy, and so its index. */
+const cellLineIndexes = new WeakMap<MaskedCell, LineIndex>();
 
 /** The one span where two texts differ: common prefix and suffix trimmed. */
 export function changedSpan(before: string, after: string): TextSpan {
