@@ -11,6 +11,12 @@ import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import { loadEngine } from '../support/engine';
 
+/** That a live module holds the pieces and the tree a fresh parse of the same text gives. */
+function expectLikeFresh(live: SyntaxTree, fresh: SyntaxTree, label?: string): void {
+  expect(live.chunks.map((c) => c.base), label).toEqual(fresh.chunks.map((c) => c.base));
+  expect(live.rootNode.toString(), label).toBe(fresh.rootNode.toString());
+}
+
 /** The first line of every chunk. */
 function chunkLines(text: string, forced: number[] = []): string[] {
   return chunkStarts(text, 0, forced).map((s) => text.slice(s, text.indexOf('\n', s) === -1 ? undefined : text.indexOf('\n', s)));
@@ -233,9 +239,7 @@ describe('a large class', () => {
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(live).toEqual(fresh);
       // The same pieces where they would be made afresh, and the same tree.
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
-      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+      expectLikeFresh(doc.syntax(), engine.copy(text));
     }
   });
 });
@@ -317,9 +321,7 @@ describe('large classes of ML code, live', () => {
       if (kind !== 0) undo.push({ at, removed, inserted });
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint])).toEqual(fresh);
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
-      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+      expectLikeFresh(doc.syntax(), engine.copy(text));
     }
   });
 });
@@ -348,8 +350,7 @@ describe('a live document replaying recorded edits', () => {
       doc.update(update.mode === 'full' ? [{ text }] : changes, doc.version + 1);
       const key = (f: { ruleId: string; start: number; end: number; message: string; fingerprint: string }) => [f.ruleId, f.start, f.end, f.message, f.fingerprint];
       expect(doc.analyze(rules).findings.map(key)).toEqual(engine.analyzeSource(text, rules).findings.map(key));
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
+      expectLikeFresh(doc.syntax(), engine.copy(text));
     }
   });
 });
@@ -366,9 +367,7 @@ describe('large classes with the same statements, live', () => {
       const lines = text.split('\n');
       lines.splice(line, 0, insert.slice(0, -1));
       text = lines.join('\n');
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
-      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+      expectLikeFresh(doc.syntax(), engine.copy(text));
     };
     // A line in column 0 halfway through the first class: the rest of it becomes pieces of their own,
     // with the same texts as the class's own pieces; then a line in the class, before it.
@@ -390,9 +389,7 @@ describe('large classes with the same statements, live', () => {
         lines.splice(line, 0, insert.slice(0, -1));
       }
       text = lines.join('\n');
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
-      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+      expectLikeFresh(doc.syntax(), engine.copy(text));
     }
   });
 });
@@ -431,9 +428,7 @@ describe('a large class, live', () => {
       const position = new LineIndex(text).positionAt(at);
       doc.update([{ range: { start: position, end: position }, text: ' ' }], 2);
       text = text.slice(0, at) + ' ' + text.slice(at);
-      const copy = engine.copy(text);
-      expect(doc.syntax().chunks.map((c) => c.base), needle).toEqual(copy.chunks.map((c) => c.base));
-      expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+      expectLikeFresh(doc.syntax(), engine.copy(text), needle);
     }
   });
 
@@ -552,9 +547,7 @@ describe('a cell that starts with a decorator', () => {
     const doc = new NotebookDocument(engine.parser, cells, 1);
     doc.updateCell('cell1', [{ range: { start: { line: 2, column: 14 }, end: { line: 2, column: 14 } }, text: '"' }], 2);
     const module = engine.analyzeNotebook(doc.asNotebook(), []).module!;
-    const copy = engine.copy(module.text, module.cells.segments.map((c) => c.start));
-    expect(doc.syntax().chunks.map((c) => c.base)).toEqual(copy.chunks.map((c) => c.base));
-    expect(doc.syntax().rootNode.toString()).toBe(copy.rootNode.toString());
+    expectLikeFresh(doc.syntax(), engine.copy(module.text, module.cells.segments.map((c) => c.start)));
   });
 });
 
