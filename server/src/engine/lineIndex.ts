@@ -55,14 +55,9 @@ export class LineIndex {
   }
 
   positionAt(offset: number): Position {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, column: offset - this.starts[lo] };
+    // The last line starting at or before the offset (the first line for an offset before it).
+    const line = Math.max(0, upperBound(this.starts, offset) - 1);
+    return { line, column: offset - this.starts[line] };
   }
 
   offsetAt(position: Position): number {
