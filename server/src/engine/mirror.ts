@@ -75,6 +75,7 @@ export class ChunkTree {
   private readonly afterClass: number;
   /** For a class header: what its body's chunks hold, relative to its own start (see `hold`). */
   private hosted: { errors: boolean; start: number | undefined; end: number } | undefined;
+  private moduleStatements?: SyntaxNode[];
 
   constructor(
     /** Where the chunk starts in the module text. */
@@ -101,6 +102,7 @@ export class ChunkTree {
     let end = 0;
     guests.forEach((g, k) => {
       g.host = this;
+      g.moduleStatements = undefined;
       // Comments after the last statement, outside the class when it is parsed alone, stay outside.
       g.hostedUntil = k === guests.length - 1 ? g.afterClass : g.count;
       for (const i of g.top) {
@@ -118,6 +120,18 @@ export class ChunkTree {
   /** The node object for an index, made on first use. */
   node(index: number): SyntaxNode {
     return (this.nodes[index] ??= new SyntaxNode(this, index));
+  }
+
+  /** The chunk's module-level statements (comments left out), found once: the chunk is reused while unchanged. */
+  statements(): readonly SyntaxNode[] {
+    if (this.moduleStatements) return this.moduleStatements;
+    const out: SyntaxNode[] = [];
+    for (const i of this.top) {
+      if (this.isHosted(i) || !(this.flags[i] & NAMED)) continue;
+      const n = this.node(i);
+      if (n.type !== 'comment') out.push(n);
+    }
+    return (this.moduleStatements = out);
   }
 
   hasError(): boolean {

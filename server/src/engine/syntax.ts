@@ -104,8 +104,12 @@ export function appendArgument(call: Node, argument: string, text: string): Text
 
 /** Module-level statements (of all cells, for a notebook), in order. */
 export function moduleStatements(root: Node): readonly Node[] {
-  // Asked by every fix that adds a module-level line: found once per tree.
-  return root.memo('moduleStatements', () => root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment'));
+  // Asked by every fix that adds a module-level line: found once per tree, from what each chunk found once.
+  return root.memo('moduleStatements', () => {
+    const out: Node[] = [];
+    for (const chunk of root.tree.chunks) for (const s of chunk.statements()) out.push(s);
+    return out;
+  });
 }
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);

@@ -58,10 +58,14 @@ interface Made {
  * Names are keyed by scope node id and name (`12:X`, `module:X`). Each step is one listener's
  * work with every answer of the semantic model already taken, so the whole file can be replayed.
  */
-/** What a chunk's walk kept: its steps in order, and whether one is a fit or a split. */
+/**
+ * What a chunk's walk kept: its steps in order, and whether it constructs a transformer (in place or
+ * bound to a name). Only a transformer's fit can leak, so a module where no chunk constructs one
+ * needs no replay.
+ */
 interface ChunkSteps {
   steps: Step[];
-  fitsOrSplits: boolean;
+  transformers: boolean;
 }
 
 type Step = SplitStep | MethodStep | AssignStep;
@@ -274,7 +278,9 @@ export default defineRule({
         if (step) steps.push(step);
       },
       'chunk:exit'() {
-        const facts: ChunkSteps | undefined = steps.length > 0 ? { steps, fitsOrSplits: steps.some((s) => s.type !== 'assign') } : undefined;
+        let transformers = false;
+        for (const t of templates.values()) if (t?.kind === 'transformer') transformers = true;
+        const facts: ChunkSteps | undefined = steps.length > 0 ? { steps, transformers } : undefined;
         steps = [];
         templates = new Map();
         fitCalls = new Set();
@@ -283,8 +289,8 @@ export default defineRule({
       'module:exit'() {
         // A fit in one cell or statement leaks through a split in a later one: replay the file's steps in order.
         const chunks = context.chunkFacts as ChunkSteps[];
-        // Only a fit or a split can leak; names assigned elsewhere need no replay without one.
-        if (!chunks.some((c) => c.fitsOrSplits)) return;
+        // Only a transformer's fit can leak: without one, no replay can report.
+        if (!chunks.some((c) => c.transformers)) return;
         const leakage = new Leakage();
         for (const { steps: chunkSteps } of chunks) for (const step of chunkSteps) leakage.replay(step);
         for (const e of leakage.leaks) {

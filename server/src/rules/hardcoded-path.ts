@@ -1,6 +1,7 @@
+import type { ChunkTree } from '../engine/mirror';
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
-import { constantInsertionPoint, insertModuleConstant, moduleStatements, stringValue } from '../engine/syntax';
+import { constantInsertionPoint, insertModuleConstant, stringValue } from '../engine/syntax';
 
 /**
  * Paths that exist on one machine only: home folders, drive letters, Colab's Google Drive, mount points.
@@ -139,11 +140,29 @@ function constantName(value: string): string {
 function moduleAssignments(root: Node): ReadonlyMap<string, Node> {
   return root.memo('hardcoded-path:assignments', () => {
     const out = new Map<string, Node>();
-    for (const s of moduleStatements(root)) {
-      const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
-      const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
-      if (left?.type === 'identifier' && !out.has(left.text)) out.set(left.text, a!);
+    for (const chunk of root.tree.chunks) {
+      for (const [name, a] of chunkAssignments(chunk)) if (!out.has(name)) out.set(name, a);
     }
     return out;
   });
+}
+
+/** A chunk's module-level `NAME = ...` assignments, found once: the chunk is reused while unchanged. */
+const assignmentsByChunk = new WeakMap<ChunkTree, ReadonlyMap<string, Node>>();
+const NONE: ReadonlyMap<string, Node> = new Map();
+
+function chunkAssignments(chunk: ChunkTree): ReadonlyMap<string, Node> {
+  // A statement of a large class's body is not module-level.
+  if (chunk.host) return NONE;
+  let found = assignmentsByChunk.get(chunk);
+  if (found) return found;
+  let out: Map<string, Node> | undefined;
+  for (const s of chunk.statements()) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && !out?.has(left.text)) (out ??= new Map()).set(left.text, a!);
+  }
+  found = out ?? NONE;
+  assignmentsByChunk.set(chunk, found);
+  return found;
 }
