@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyArrays, type NodeArrays } from '../../server/src/engine/mirror';
-import { PythonParser } from '../../server/src/engine/parser';
+import { applyEdit, PythonParser } from '../../server/src/engine/parser';
 import { wasmPaths } from '../support/engine';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -21,12 +21,14 @@ function same(a: NodeArrays, b: NodeArrays): boolean {
 }
 
 describe('reading nodes from tree-sitter memory', () => {
-  it('is used with the web-tree-sitter build in package.json, and gives the copy that asking gives', async () => {
+  it('is used with the web-tree-sitter build in package.json, and walking or reading gives the copy that asking gives', async () => {
     const direct = await PythonParser.load(wasmPaths);
     const asking = await PythonParser.load(wasmPaths, { directReads: false });
     // Fails when web-tree-sitter is upgraded to a build whose Subtree layout differs: see wasmCursor.ts.
     expect(direct.directReads).toBe(true);
+    expect(direct.memoryWalks).toBe(true);
     expect(asking.directReads).toBe(false);
+    expect(asking.memoryWalks).toBe(false);
     const sources = [
       ...pythonFixtures().map((f) => readFileSync(f, 'utf8')),
       // Syntax errors, missing nodes, non-ASCII text and a long heap-allocated leaf.
@@ -34,13 +36,30 @@ describe('reading nodes from tree-sitter memory', () => {
       'print "a"\nexec "b"\nmatch p:\n    case {"k": [1, *r]} if r: pass\n',
     ];
     expect(sources.length).toBeGreaterThan(20);
+    const agree = (tree: ReturnType<PythonParser['parse']>, label: string): void => {
+      const walked = copyArrays(direct, tree)!;
+      const asked = copyArrays(asking, tree)!;
+      direct.memoryWalks = false;
+      const read = copyArrays(direct, tree)!;
+      direct.memoryWalks = true;
+      expect(walked.count).toBeGreaterThan(0);
+      expect(same(walked, asked), label).toBe(true);
+      expect(same(read, asked), label).toBe(true);
+    };
     for (const source of sources) {
       const tree = direct.parse(source);
       try {
-        const read = copyArrays(direct, tree)!;
-        const asked = copyArrays(asking, tree)!;
-        expect(read.count).toBeGreaterThan(0);
-        expect(same(read, asked), source.slice(0, 80)).toBe(true);
+        agree(tree, source.slice(0, 80));
+        // An incremental re-parse shares the old tree's nodes: a bracket typed mid-file, then removed.
+        const at = source.indexOf('\n', source.length >> 1) + 1;
+        applyEdit(tree, source, at, at, '(');
+        const edited = source.slice(0, at) + '(' + source.slice(at);
+        const again = direct.parse(edited, tree);
+        try {
+          agree(again, `${source.slice(0, 40)} with a bracket`);
+        } finally {
+          again.delete();
+        }
       } finally {
         tree.delete();
       }

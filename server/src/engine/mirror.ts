@@ -1,7 +1,7 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import { LineIndex } from './lineIndex';
 import type { PythonParser } from './parser';
-import type { RawCursor } from './wasmCursor';
+import { HEAP_LAYOUT, INLINE_LAYOUT, type RawCursor, type TreeMemory } from './wasmCursor';
 
 /**
  * A JavaScript copy of a tree-sitter syntax tree, so that every question a rule asks of a node (its
@@ -508,17 +508,27 @@ let shared = scratchOf(1 << 14);
  * Copies a parse into arrays: the whole module, or (`classBody`) only the statements in the body of
  * the class the text starts with — none when the parse is not that shape.
  */
+/** Copies the children of a tree's root from tree-sitter's memory (see `Copier.fromMemory`). */
+function copyFromMemory(copier: Copier, m: TreeMemory, withErrors: boolean): void {
+  if (m.u8[m.root] & 1 || m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.childCount) >> 2] === 0) return;
+  copier.fromMemory(m, m.root, m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.paddingBytes) >> 2], -1, withErrors, 0);
+}
+
 export function copyArrays(parser: PythonParser, tree: Tree, part: 'module' | 'classBody' = 'module'): NodeArrays | undefined {
   const tables = languageTables(tree.language);
   const copier = new Copier(tables);
   const withErrors = tree.rootNode.hasError;
-  const cursor = parser.cursor(tree);
+  const memory = part === 'module' ? parser.memory(tree) : undefined;
   let trailing: number | undefined;
-  try {
-    if (part === 'module') copier.children(cursor, -1, withErrors);
-    else if ((trailing = copyClassBody(cursor, copier, tables, withErrors)) === undefined) return undefined;
-  } finally {
-    cursor.close();
+  if (memory) copyFromMemory(copier, memory, withErrors);
+  else {
+    const cursor = parser.cursor(tree);
+    try {
+      if (part === 'module') copier.children(cursor, -1, withErrors);
+      else if ((trailing = copyClassBody(cursor, copier, tables, withErrors)) === undefined) return undefined;
+    } finally {
+      cursor.close();
+    }
   }
   const { scratch, count } = copier;
   return {
@@ -704,6 +714,12 @@ function markHost(arrays: NodeArrays, block: number, bodyAt: number): void {
   arrays.starts[block] = bodyAt;
 }
 
+/** The field a parent's production gives its child at `index` (not counting extras), or 0 (`TSFieldMapEntry`: id, child index, inherited). */
+function fieldFor(u8: Uint8Array, u16: Uint16Array, from: number, to: number, index: number): number {
+  for (let e = from; e < to; e += 4) if (u8[e + 2] === index && u8[e + 3] === 0) return u16[e >> 1];
+  return 0;
+}
+
 class Copier {
   count = 0;
   scratch = shared;
@@ -726,6 +742,77 @@ class Copier {
     do if (this.one(cursor, parent, withErrors)) anyError = true;
     while (cursor.gotoNextSibling());
     cursor.gotoParent();
+    return anyError;
+  }
+
+  /**
+   * Copies, from tree-sitter's memory, the nodes a cursor would visit under the node whose `Subtree`
+   * is at `slot` and starts at byte `position`: its visible children, and those of its hidden ones
+   * (see `ts_tree_cursor_goto_first_child`), under `parent`. `outer`: the field a node takes when its
+   * parent has none for it, from the hidden nodes above it (see `ts_tree_cursor_current_field_id`).
+   * Returns whether any copied node has an error.
+   */
+  fromMemory(m: TreeMemory, slot: number, position: number, parent: number, withErrors: boolean, outer: number): boolean {
+    const { u8, u16, i32 } = m;
+    const data = i32[slot >> 2];
+    const childCount = i32[(data + HEAP_LAYOUT.childCount) >> 2];
+    const production = u16[(data + HEAP_LAYOUT.productionId) >> 1];
+    const aliases = production !== 0 && m.maxAliasLength > 0 ? m.aliasSequences + production * m.maxAliasLength * 2 : 0;
+    let fieldsFrom = 0;
+    let fieldsTo = 0;
+    if (m.fieldCount > 0) {
+      const slice = m.fieldMapSlices + production * 4;
+      fieldsFrom = m.fieldMapEntries + u16[slice >> 1] * 4;
+      fieldsTo = fieldsFrom + u16[(slice + 2) >> 1] * 4;
+    }
+    let anyError = false;
+    let structural = 0;
+    let child = data - 8 * childCount;
+    for (let k = 0; k < childCount; k++, child += 8) {
+      const inline = (u8[child] & 1) !== 0;
+      const heap = inline ? 0 : i32[child >> 2];
+      // A node's start is its parent's for the first child (they share padding), else after its own padding.
+      if (k > 0) position += inline ? u8[child + INLINE_LAYOUT.paddingBytes] : i32[(heap + HEAP_LAYOUT.paddingBytes) >> 2];
+      const start = position;
+      const flags = inline ? u8[child] : u8[heap + HEAP_LAYOUT.flags];
+      const extra = (flags & (inline ? INLINE_LAYOUT.extra : HEAP_LAYOUT.extra)) !== 0;
+      const index = structural;
+      let alias = 0;
+      if (!extra) {
+        if (aliases !== 0) alias = u16[(aliases + index * 2) >> 1];
+        structural++;
+      }
+      const sizeBytes = inline ? u8[child + 7] : i32[(heap + HEAP_LAYOUT.sizeBytes) >> 2];
+      position = start + sizeBytes;
+      const kids = inline ? 0 : i32[(heap + HEAP_LAYOUT.childCount) >> 2];
+      const visible = alias !== 0 || (flags & (inline ? INLINE_LAYOUT.visible : HEAP_LAYOUT.visible)) !== 0;
+      if (!visible) {
+        if (kids === 0 || i32[(heap + HEAP_LAYOUT.visibleChildCount) >> 2] === 0) continue;
+        const field = extra ? 0 : fieldFor(u8, u16, fieldsFrom, fieldsTo, index) || outer;
+        if (this.fromMemory(m, child, start, parent, withErrors, field)) anyError = true;
+        continue;
+      }
+      if (this.count === this.scratch.types.length) this.grow();
+      const s = this.scratch;
+      const i = this.count++;
+      const symbol = alias || (inline ? u8[child + 1] : u16[(heap + HEAP_LAYOUT.symbol) >> 1]);
+      const typeId = symbol === ERROR_TYPE_ID ? ERROR_TYPE_ID : u16[(m.publicSymbolMap + symbol * 2) >> 1];
+      const missing = inline ? (flags & INLINE_LAYOUT.missing) !== 0 : (u8[heap + HEAP_LAYOUT.flagsHigh] & HEAP_LAYOUT.missing) !== 0;
+      const hasError = missing || (!inline && i32[(heap + HEAP_LAYOUT.errorCost) >> 2] > 0);
+      const isError = typeId === ERROR_TYPE_ID;
+      let nodeFlags = isError || this.tables.named[typeId] ? NAMED : 0;
+      if (withErrors && missing) nodeFlags |= MISSING;
+      s.types[i] = typeId;
+      s.starts[i] = start >> 1;
+      s.ends[i] = (start + sizeBytes) >> 1;
+      s.fieldIds[i] = extra ? 0 : fieldFor(u8, u16, fieldsFrom, fieldsTo, index) || outer;
+      s.parents[i] = parent;
+      const childErrors = !isError && kids > 0 && this.fromMemory(m, child, start, i, withErrors && hasError, 0);
+      if (isError || nodeFlags & MISSING || childErrors) nodeFlags |= HAS_ERROR;
+      this.scratch.flags[i] = nodeFlags;
+      this.scratch.after[i] = this.count;
+      if (nodeFlags & HAS_ERROR) anyError = true;
+    }
     return anyError;
   }
 

@@ -1,5 +1,6 @@
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
-import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, type WasmRuntime, wasmRuntime } from './wasmCursor';
+import { copyArrays, type NodeArrays } from './mirror';
+import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, treeMemory, type TreeMemory, type WasmRuntime, wasmRuntime } from './wasmCursor';
 
 export type { Language, Tree } from 'web-tree-sitter';
 export type { Node } from './mirror';
@@ -35,6 +36,9 @@ export class PythonParser {
     readonly directReads: boolean,
   ) {}
 
+  /** Whether trees are copied by walking tree-sitter's memory, without a cursor (see `memory`). */
+  memoryWalks = false;
+
   /**
    * `directReads: false` makes cursors ask the runtime for every node instead of reading tree-sitter's
    * memory, even where the layout check passes (for comparing the two).
@@ -47,8 +51,33 @@ export class PythonParser {
     const sample = parser.parse(LAYOUT_SAMPLE);
     if (!sample) throw new Error('tree-sitter returned no tree');
     const direct = options.directReads !== false && memoryLayoutAgrees(runtime, sample);
-    sample.delete();
-    return new PythonParser(parser, language, runtime, direct);
+    const python = new PythonParser(parser, language, runtime, direct);
+    try {
+      if (direct) python.memoryWalks = sameCopy(copyArrays(python, sample), python.withMemoryWalks(() => copyArrays(python, sample)));
+    } catch {
+      python.memoryWalks = false;
+    } finally {
+      sample.delete();
+    }
+    return python;
+  }
+
+  /**
+   * What a walk of `tree` in tree-sitter's memory needs, where such walks copy trees: only once a walk
+   * of a sample parse that way gave what the cursor gives, node for node.
+   */
+  memory(tree: Tree): TreeMemory | undefined {
+    return this.memoryWalks ? treeMemory(this.runtime, tree) : undefined;
+  }
+
+  private withMemoryWalks<T>(run: () => T): T {
+    const before = this.memoryWalks;
+    this.memoryWalks = true;
+    try {
+      return run();
+    } finally {
+      this.memoryWalks = before;
+    }
   }
 
   /** The size of web-tree-sitter's WebAssembly memory, which grows with the trees alive at once and never shrinks. */
@@ -99,4 +128,10 @@ function advancePoint(from: { row: number; column: number }, inserted: string): 
   let rows = 0;
   for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
   return { row: from.row + rows, column: inserted.length - lastBreak - 1 };
+}
+
+function sameCopy(a: NodeArrays | undefined, b: NodeArrays | undefined): boolean {
+  if (!a || !b || a.count !== b.count) return false;
+  const columns = ['types', 'flags', 'fieldIds', 'starts', 'ends', 'parents', 'after'] as const;
+  return columns.every((c) => a[c].every((v, i) => v === b[c][i]));
 }
