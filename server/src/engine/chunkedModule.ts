@@ -1,5 +1,5 @@
 import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
-import { copyArrays, cutClass, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
@@ -96,7 +96,8 @@ export class ChunkedModule {
     if (!edit || old.length === 0) {
       this.release(old);
       const starts = chunkStarts(text, 0, forced);
-      this.chunks = starts.map((start, i) => this.parseChunk(builder, text, start, starts[i + 1] ?? text.length));
+      const cut = this.parseAndCut(text, starts);
+      this.chunks = starts.map((start, i) => this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]));
     } else {
       this.chunks = this.edited(builder, old, text, forced, edit);
     }
@@ -205,8 +206,25 @@ export class ChunkedModule {
     return { start, end, tree, copy: builder.copy(this.parser, tree, start) };
   }
 
-  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
-    return (end - start >= CLASS_SPLIT ? this.split(builder, text, start, end) : undefined) ?? this.parseWhole(builder, text, start, end);
+  /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseAndCut`). */
+  private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, whole?: NodeArrays): Chunk {
+    const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, { whole }) : undefined;
+    if (split) return split;
+    return whole ? { start, end, tree: undefined, copy: builder.adopt(whole, start) } : this.parseWhole(builder, text, start, end);
+  }
+
+  /**
+   * A module without a syntax error parses, whole, to the trees its chunks parse to one by one: parsed
+   * once and cut at the chunk starts, its chunks cost one parse instead of one each. Undefined where
+   * the parse has an error, or a top-level node crosses a chunk start: the chunks are then parsed alone.
+   */
+  private parseAndCut(text: string, starts: readonly number[]): NodeArrays[] | undefined {
+    const tree = this.parser.parse(text);
+    try {
+      return tree.rootNode.hasError ? undefined : cutAt(copyArrays(this.parser, tree)!, starts, text.length);
+    } finally {
+      tree.delete();
+    }
   }
 
   private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
@@ -229,7 +247,7 @@ export class ChunkedModule {
    * `known`, the pieces of the chunks it reached; `kept`, the copies of the chunks it left whole (which
    * no piece may take); `layout`, where the pieces start when the edit moved nothing.
    */
-  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, after: { known?: Parts; kept?: ReadonlySet<ChunkTree>; layout?: Layout } = {}): Chunk | undefined {
+  private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, after: { known?: Parts; kept?: ReadonlySet<ChunkTree>; layout?: Layout; whole?: NodeArrays } = {}): Chunk | undefined {
     const { known, kept } = after;
     let layout = after.layout;
     if (!layout) {
@@ -254,7 +272,7 @@ export class ChunkedModule {
     const first = members[0];
     // Made afresh, a class is parsed once and cut into its pieces, which is what parsing each piece
     // gives when the class has no syntax error; a class with one is parsed piece by piece.
-    const cut = hosted && !known?.size ? this.cutWhole(text, start, end, members) : undefined;
+    const cut = hosted && !known?.size ? this.cutWhole(text, start, end, members, after.whole) : undefined;
     const headText = hosted ? text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n' : text.slice(start, first);
     const head = part(`${hosted ? 'header' : 'head'}\n${headText}`, () => {
       if (cut) return cut.header;
@@ -292,13 +310,17 @@ export class ChunkedModule {
     return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined, layout: this.keepTrees ? layout : undefined };
   }
 
-  /** The pieces of a class cut from one parse of it (see `cutClass`), when that parse has no syntax error. */
-  private cutWhole(text: string, start: number, end: number, members: readonly number[]): ReturnType<typeof cutClass> {
+  /**
+   * The pieces of a class cut from one parse of it (see `cutClass`), when that parse has no syntax
+   * error; `whole`, the class's nodes from a parse of the module, saves parsing it again.
+   */
+  private cutWhole(text: string, start: number, end: number, members: readonly number[], whole?: NodeArrays): ReturnType<typeof cutClass> {
+    const first = members[0];
+    const cut = (arrays: NodeArrays) => cutClass(arrays, members.map((m) => m - start), first + indentOf(text, first) - start, CLASS_PREFIX.length, this.parser.language);
+    if (whole) return cut(whole);
     const tree = this.parser.parse(text.slice(start, end));
     try {
-      if (tree.rootNode.hasError) return undefined;
-      const first = members[0];
-      return cutClass(copyArrays(this.parser, tree)!, members.map((m) => m - start), first + indentOf(text, first) - start, CLASS_PREFIX.length, this.parser.language);
+      return tree.rootNode.hasError ? undefined : cut(copyArrays(this.parser, tree)!);
     } finally {
       tree.delete();
     }

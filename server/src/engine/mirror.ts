@@ -591,6 +591,47 @@ function topTail(arrays: NodeArrays, n: number): number {
  * after a prefix of that length. `bodyAt`: where the first statement's text starts. Undefined when the
  * copy is not one class with its body last, and comments after it.
  */
+/**
+ * A module's copy cut at `starts` (the first is 0), each chunk's nodes relative to its start; undefined
+ * where a top-level node crosses a start. The chunks are views of `whole`, which is made relative to
+ * them in place (so it is theirs from then on).
+ */
+export function cutAt(whole: NodeArrays, starts: readonly number[], end: number): NodeArrays[] | undefined {
+  const bounds: number[] = [0];
+  let c = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k];
+    const to = starts[k + 1] ?? end;
+    while (c < whole.count && whole.starts[c] < to) {
+      if (whole.starts[c] < from || whole.ends[c] > to) return undefined;
+      c = whole.after[c];
+    }
+    bounds.push(c);
+  }
+  if (c !== whole.count) return undefined;
+  return starts.map((from, k) => {
+    const lo = bounds[k];
+    const hi = bounds[k + 1];
+    const { types, flags, fieldIds, starts: nodeStarts, ends, parents, after } = whole;
+    for (let i = lo; i < hi; i++) {
+      nodeStarts[i] -= from;
+      ends[i] -= from;
+      if (parents[i] !== -1) parents[i] -= lo;
+      after[i] -= lo;
+    }
+    return {
+      types: types.subarray(lo, hi),
+      flags: flags.subarray(lo, hi),
+      fieldIds: fieldIds.subarray(lo, hi),
+      starts: nodeStarts.subarray(lo, hi),
+      ends: ends.subarray(lo, hi),
+      parents: parents.subarray(lo, hi),
+      after: after.subarray(lo, hi),
+      count: hi - lo,
+    };
+  });
+}
+
 export function cutClass(whole: NodeArrays, members: readonly number[], bodyAt: number, prefix: number, language: Language): { header: { arrays: NodeArrays; hostIndex: number }; pieces: NodeArrays[] } | undefined {
   const { names } = languageTables(language);
   const { types, after } = whole;
