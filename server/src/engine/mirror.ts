@@ -273,8 +273,16 @@ export class SyntaxNode {
 
   get namedChildren(): SyntaxNode[] {
     if (this.named) return this.named;
-    const kids = this.children;
-    return (this.named = kids.length === 0 ? NO_CHILDREN : kids.filter((c) => c.isNamed));
+    const chunk = this.chunk;
+    if (this.kids || !chunk || this.index === chunk.hostIndex) {
+      const kids = this.children;
+      return (this.named = kids.length === 0 ? NO_CHILDREN : kids.filter((c) => c.isNamed));
+    }
+    // Without making objects for the anonymous children (punctuation, keywords) on the way.
+    let named: SyntaxNode[] | undefined;
+    const end = chunk.after[this.index];
+    for (let c = this.index + 1; c < end; c = chunk.after[c]) if (chunk.flags[c] & NAMED) (named ??= []).push(chunk.node(c));
+    return (this.named = named ?? NO_CHILDREN);
   }
 
   get childCount(): number {
@@ -286,7 +294,10 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    return this.children[0] ?? null;
+    const chunk = this.chunk;
+    if (this.kids || !chunk || this.index === chunk.hostIndex) return this.children[0] ?? null;
+    // The first child, if any, follows its parent in the arrays.
+    return this.index + 1 < chunk.after[this.index] ? chunk.node(this.index + 1) : null;
   }
 
   get lastChild(): SyntaxNode | null {

@@ -74,6 +74,7 @@ export default defineRule<Options>({
     const ignored = context.options.ignorePrefixes;
     return {
       string(node) {
+        if (!mayStartPath(context.text, node.startIndex)) return;
         const value = stringValue(node) ?? leadingText(node);
         if (!value || value.includes('\n') || !MACHINE_PATHS.some((p) => p.test(value))) return;
         if (ignored.some((prefix) => value.startsWith(prefix))) return;
@@ -85,6 +86,21 @@ export default defineRule<Options>({
     };
   },
 });
+
+/**
+ * Whether the literal at `start` may hold a machine path: its value starts with `/`, `~` or a drive
+ * letter and a colon (every pattern above does). Read off the source, so that most strings are
+ * dismissed without their value being put together.
+ */
+function mayStartPath(text: string, start: number): boolean {
+  let i = start;
+  while (/[rRbBuUfF]/.test(text.charAt(i))) i++;
+  const quote = text.charAt(i);
+  if (quote !== '"' && quote !== "'") return true;
+  i += text.charAt(i + 1) === quote && text.charAt(i + 2) === quote ? 3 : 1;
+  const first = text.charAt(i);
+  return first === '/' || first === '~' || (/[A-Za-z]/.test(first) && text.charAt(i + 1) === ':');
+}
 
 /** The text of an f-string before its first interpolation. */
 function leadingText(node: Node): string | undefined {
