@@ -296,6 +296,26 @@ describe('the live document', () => {
     expect(root.hasError).toBe(true);
   });
 
+  it('answers namedChildren and firstChild as its children say, without making the others', async () => {
+    const engine = await loadEngine();
+    const sources = ['data-leakage/cases.py', 'hardcoded-path/cases.py', 'missing-eval-mode/cases.py'].map((f) => readFileSync(join(__dirname, '..', 'fixtures', f), 'utf8'));
+    let checked = 0;
+    for (const source of [...sources, example]) {
+      for (const chunk of engine.copy(source).chunks) {
+        for (let i = 0; i < chunk.count; i++) {
+          const node = chunk.node(i);
+          const named = node.namedChildren;
+          const first = node.firstChild;
+          const expected = node.children.filter((c) => c.isNamed);
+          expect(named.length === expected.length && named.every((n, k) => n === expected[k])).toBe(true);
+          expect(first).toBe(node.children[0] ?? null);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   it('copies the tree as tree-sitter has it', async () => {
     const engine = await loadEngine();
     const tree = engine.parser.parse(example);
