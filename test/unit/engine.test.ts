@@ -222,6 +222,22 @@ describe('the live document', () => {
     }
   });
 
+  it('finds a leak once a transformer becomes importable, and through sklearn imported whole or in a function', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, { select: ['data-leakage'] });
+    const leaks = (text: string) => engine.analyzeSource(text, rules).findings.map((f) => f.message.split('`')[1]);
+    expect(leaks('import sklearn\nfrom sklearn.model_selection import train_test_split\nX = sklearn.preprocessing.StandardScaler().fit_transform(X)\na, b = train_test_split(X)\n')).toEqual(['StandardScaler']);
+    expect(leaks('from sklearn.model_selection import train_test_split\n\ndef prep(X):\n    y = 1\n    from sklearn.preprocessing import MinMaxScaler\n    X = MinMaxScaler().fit_transform(X)\n    return train_test_split(X)\n')).toEqual(['MinMaxScaler']);
+
+    const body = 'from sklearn.model_selection import train_test_split\n\nscaler = StandardScaler()\nX = scaler.fit_transform(X)\nX_tr, X_te = train_test_split(X)\n';
+    const doc = new PythonDocument(engine.parser, body, 1);
+    expect(doc.analyze(rules).findings).toEqual([]);
+    doc.update([{ range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, text: 'from sklearn.preprocessing import StandardScaler\n' }], 2);
+    expect(doc.analyze(rules).findings.map((f) => f.ruleId)).toEqual(['data-leakage']);
+    doc.update([{ range: { start: { line: 0, column: 0 }, end: { line: 1, column: 0 } }, text: '' }], 3);
+    expect(doc.analyze(rules).findings).toEqual([]);
+  });
+
   it('skips the untouched statements, until a module-level fact they read changes', async () => {
     const engine = await loadEngine();
     const seen: string[] = [];

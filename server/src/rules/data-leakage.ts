@@ -7,6 +7,8 @@ const TRANSFORMER_MODULES = [
   'sklearn.preprocessing.', 'sklearn.impute.', 'sklearn.feature_selection.', 'sklearn.decomposition.',
   'sklearn.feature_extraction.text.',
 ];
+/** What a module imports when it can name a transformer (with `sklearn` itself, imported by name). */
+const TRANSFORMER_PACKAGES = [...TRANSFORMER_MODULES.map((m) => m.slice(0, -1)), 'sklearn.compose'];
 /** Transformers whose fit learns nothing from the rows (or only the label set), so fitting early leaks nothing. */
 const STATELESS = new Set([
   'LabelEncoder', 'LabelBinarizer', 'MultiLabelBinarizer', 'FunctionTransformer', 'Normalizer', 'Binarizer',
@@ -254,8 +256,23 @@ export default defineRule({
       return { key: keyOf(targets[0]), made: calls };
     };
 
+    /**
+     * Whether code here can construct a transformer: without one nothing can leak, so a module that
+     * imports none does no bookkeeping. Asked of the model in each chunk (so a cached chunk is walked
+     * again when an import changes the answer), and again after an import inside the chunk.
+     */
+    let constructible: boolean | undefined;
+    const canConstruct = (): boolean =>
+      (constructible ??= TRANSFORMER_PACKAGES.some((m) => semantic.isImported(m)) || semantic.importedNameFor('sklearn') !== undefined);
+    const imported = (): void => {
+      constructible = undefined;
+    };
+
     return {
+      import_statement: imported,
+      import_from_statement: imported,
       call(node) {
+        if (!canConstruct()) return;
         const fn = calleeOf(node);
         const q = semantic.qualifiedName(fn);
         if (q && SPLIT_FUNCTIONS.has(q)) {
@@ -272,6 +289,7 @@ export default defineRule({
         if (step) steps.push(step);
       },
       'assignment:exit'(node) {
+        if (!canConstruct()) return;
         const right = node.childForFieldName('right');
         const left = node.childForFieldName('left');
         const step = right && left ? assignStep(right, left) : undefined;
@@ -284,6 +302,7 @@ export default defineRule({
         steps = [];
         templates = new Map();
         fitCalls = new Set();
+        constructible = undefined;
         return facts;
       },
       'module:exit'() {
