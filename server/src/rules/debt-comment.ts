@@ -102,11 +102,7 @@ export default defineRule<Options>({
     },
   },
   create(context) {
-    const tags = context.options.tags.filter((t) => t.trim() !== '');
-    const phrases = context.options.phrases.filter((p) => p.trim() !== '');
-    const exactTag = tags.length > 0 ? new RegExp(`(?<![\\w./\\\\-])(${alternation(tags)})(?![\\w-]|\\.\\w)`) : undefined;
-    const leadingTag = tags.length > 0 ? new RegExp(`^(${alternation(tags)})(?=\\s*[:(])`, 'i') : undefined;
-    const phrase = phrases.length > 0 ? new RegExp(`(?<![\\w-])(?:${alternation(phrases)})(?![\\w-])`, 'gi') : undefined;
+    const { tags, exactTag, leadingTag, phrase, anyWord } = matchers(context.options.tags, context.options.phrases);
 
     const findTag = (run: string): DebtMark | undefined => {
       const body = run.replace(/^#+\s*/, '');
@@ -132,8 +128,10 @@ export default defineRule<Options>({
 
     return {
       comment(node) {
-        if (isFileHeader(node)) return;
-        const runs = proseRuns(node.text);
+        const comment = node.text;
+        // Most comments name no tag and no phrase: dismissed by one search.
+        if (!anyWord?.test(comment) || isFileHeader(node)) return;
+        const runs = proseRuns(comment);
         const mark = runs.map(findTag).find((m) => m) ?? runs.map(findPhrase).find((m) => m);
         if (!mark) return;
         const text = clip(mark.text) || '(no description)';
@@ -147,6 +145,36 @@ export default defineRule<Options>({
     };
   },
 });
+
+interface Matchers {
+  tags: string[];
+  exactTag?: RegExp;
+  leadingTag?: RegExp;
+  phrase?: RegExp;
+  /** Any tag or phrase anywhere, in any case: what a comment must hold to be looked at further. */
+  anyWord?: RegExp;
+}
+
+/** The expressions for a configuration, compiled once (a check builds the rule for every file). */
+const compiled = new Map<string, Matchers>();
+
+function matchers(configuredTags: string[], configuredPhrases: string[]): Matchers {
+  const key = JSON.stringify([configuredTags, configuredPhrases]);
+  let found = compiled.get(key);
+  if (found) return found;
+  const tags = configuredTags.filter((t) => t.trim() !== '');
+  const phrases = configuredPhrases.filter((p) => p.trim() !== '');
+  const words = [...tags, ...phrases];
+  found = {
+    tags,
+    exactTag: tags.length > 0 ? new RegExp(`(?<![\\w./\\\\-])(${alternation(tags)})(?![\\w-]|\\.\\w)`) : undefined,
+    leadingTag: tags.length > 0 ? new RegExp(`^(${alternation(tags)})(?=\\s*[:(])`, 'i') : undefined,
+    phrase: phrases.length > 0 ? new RegExp(`(?<![\\w-])(?:${alternation(phrases)})(?![\\w-])`, 'gi') : undefined,
+    anyWord: words.length > 0 ? new RegExp(alternation(words), 'i') : undefined,
+  };
+  compiled.set(key, found);
+  return found;
+}
 
 function alternation(words: string[]): string {
   return [...words]
