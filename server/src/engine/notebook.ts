@@ -168,6 +168,8 @@ const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug'
 const LINE_MAGIC = /^(\s*)([%!?].*)$/;
 const ASSIGNED_MAGIC = /^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)([%!].*)$/;
 const HELP_SUFFIX = /^\s*[A-Za-z_][\w.]*\?\??\s*$/;
+/** A line that may be one of the three above: starting with a magic character, assigning one, or ending in `?`. */
+const MAYBE_MAGIC = /^[^\S\n]*[%!?]|=[^\S\n]*[%!]|\?[^\S\n]*$/m;
 
 /**
  * Replaces IPython syntax by same-length Python: a magic or shell line becomes `0` padded with spaces
@@ -175,7 +177,8 @@ const HELP_SUFFIX = /^\s*[A-Za-z_][\w.]*\?\??\s*$/;
  * whose body is not Python blanks the whole cell.
  */
 export function maskMagics(source: string): string {
-  if (!/[%!?]/.test(source)) return source;
+  // Only a line one of the three expressions above reads can be masked: without one, nothing is.
+  if (!MAYBE_MAGIC.test(source)) return source;
   const lines = source.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first !== -1) {
