@@ -84,10 +84,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
 
   // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
   const everything = new DispatchTable(tree.language);
-  const shared = new DispatchTable(tree.language);
+  // (Only a live document reuses chunks: without a cache, every chunk is walked with everything.)
+  const shared = cache ? new DispatchTable(tree.language) : undefined;
   const both = (register: (t: DispatchTable) => void): void => {
     register(everything);
-    register(shared);
+    if (shared) register(shared);
   };
   const pending: PendingReport[] = [];
   const failed = new Set<AnyRule>();
@@ -126,7 +127,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     const { meta } = active.rule;
     if (meta.requires && !meta.requires.some((m) => semantic.isImported(m))) continue;
     byId.set(meta.id, active);
-    created.push(`${meta.id}${meta.local ? '' : ' (walks every chunk)'}${JSON.stringify(active.options)}`);
+    if (cache) created.push(`${meta.id}${meta.local ? '' : ' (walks every chunk)'}${JSON.stringify(active.options)}`);
     const facts: unknown[] = [];
     const listeners = active.rule.create({
       text,
@@ -140,7 +141,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         if (meta.local) current?.reports.push({ ruleId: meta.id, report });
       },
     });
-    const targets = meta.local ? [everything] : [everything, shared];
+    const targets = meta.local || !shared ? [everything] : [everything, shared];
     for (const [key, fn] of Object.entries(listeners)) {
       if (!fn) continue;
       if (key === 'module:exit') {
@@ -160,7 +161,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   }
   for (const t of SEMANTIC_EXIT) both((d) => d.onExit(t, (n) => semantic.exit(n)));
 
-  const rulesKey = `${created.join('\n')}\n${notebookKey(input.notebook)}`;
+  const rulesKey = cache ? `${created.join('\n')}\n${notebookKey(input.notebook)}` : '';
   if (cache && cache.rules !== rulesKey) {
     cache.rules = rulesKey;
     cache.chunks = new WeakMap();
