@@ -3,11 +3,13 @@ import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, simpleStatements,
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
- * A module parsed chunk by chunk (see chunks.ts), with the JavaScript copy of each chunk. After an
- * edit only the chunks the edit reached are parsed again (incrementally when the chunk kept its
- * extent) and copied again; the others are moved to their new offsets. How broken the rest of the
- * file is does not matter: an unclosed bracket stays in its chunk. A large chunk is parsed in pieces
- * (see `split`), so that an edit in a class of thousands of lines re-parses one statement of its body.
+ * A module parsed chunk by chunk (see chunks.ts), with the JavaScript copy of each chunk. Made afresh,
+ * a module without a syntax error is parsed once and its copy cut at the chunk starts, which is what
+ * parsing each chunk gives (see `parseAndCut`). After an edit only the chunks the edit reached are
+ * parsed again (incrementally when the chunk kept its extent and its tree) and copied again; the
+ * others are moved to their new offsets. How broken the rest of the file is does not matter: an
+ * unclosed bracket stays in its chunk. A large chunk is parsed in pieces (see `split`), so that an
+ * edit in a class of thousands of lines re-parses one statement of its body.
  */
 
 interface Chunk {

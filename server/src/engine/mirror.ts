@@ -515,16 +515,16 @@ function scratchOf(size: number): Scratch {
 /** One set of scratch arrays per process, grown when a chunk needs more. */
 let shared = scratchOf(1 << 14);
 
-/**
- * Copies a parse into arrays: the whole module, or (`classBody`) only the statements in the body of
- * the class the text starts with — none when the parse is not that shape.
- */
 /** Copies the children of a tree's root from tree-sitter's memory (see `Copier.fromMemory`). */
 function copyFromMemory(copier: Copier, m: TreeMemory, withErrors: boolean): void {
   if (m.u8[m.root] & 1 || m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.childCount) >> 2] === 0) return;
   copier.fromMemory(m, m.root, m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.paddingBytes) >> 2], -1, withErrors, 0);
 }
 
+/**
+ * Copies a parse into arrays: the whole module, or (`classBody`) only the statements in the body of
+ * the class the text starts with — none when the parse is not that shape.
+ */
 export function copyArrays(parser: PythonParser, tree: Tree, part: 'module' | 'classBody' = 'module'): NodeArrays | undefined {
   const tables = languageTables(tree.language);
   const copier = new Copier(tables);
@@ -595,14 +595,6 @@ function topTail(arrays: NodeArrays, n: number): number {
 }
 
 /**
- * The pieces `ChunkedModule` parses a large class in, cut from the copy of one parse of the whole
- * class instead (which is what parsing each piece gives, for a class without syntax errors): the
- * header, made to host the body as `hostArrays` makes it, and the nodes of each body statement from
- * `members[k]` on (offsets in the chunk), moved to be relative to `members[k] - prefix` as if parsed
- * after a prefix of that length. `bodyAt`: where the first statement's text starts. Undefined when the
- * copy is not one class with its body last, and comments after it.
- */
-/**
  * A module's copy cut at `starts` (the first is 0), each chunk's nodes relative to its start; undefined
  * where a top-level node crosses a start. The chunks are views of `whole`, which is made relative to
  * them in place (so it is theirs from then on).
@@ -643,6 +635,14 @@ export function cutAt(whole: NodeArrays, starts: readonly number[], end: number)
   });
 }
 
+/**
+ * The pieces `ChunkedModule` parses a large class in, cut from the copy of one parse of the whole
+ * class instead (which is what parsing each piece gives, for a class without syntax errors): the
+ * header, made to host the body as `hostArrays` makes it, and the nodes of each body statement from
+ * `members[k]` on (offsets in the chunk), moved to be relative to `members[k] - prefix` as if parsed
+ * after a prefix of that length. `bodyAt`: where the first statement's text starts. Undefined when the
+ * copy is not one class with its body last, and comments after it.
+ */
 export function cutClass(whole: NodeArrays, members: readonly number[], bodyAt: number, prefix: number, language: Language): { header: { arrays: NodeArrays; hostIndex: number }; pieces: NodeArrays[] } | undefined {
   const { names } = languageTables(language);
   const { types, after } = whole;
