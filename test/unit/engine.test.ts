@@ -42,10 +42,13 @@ describe('the walk', () => {
     expect(seen).toEqual(['call f(g(1))', 'call g(1)', 'exit g(1)', 'exit f(g(1))', 'call h()', 'exit h()', 'module end']);
   });
 
-  it('keeps other rules running when one throws', async () => {
-    const broken = probeRule(() => ({ call: () => { throw new Error('boom'); } }), []);
+  it('keeps other rules running when one throws, and stops calling that one', async () => {
+    let calls = 0;
+    const broken = probeRule(() => ({ call: () => { calls++; throw new Error('boom'); } }), []);
     const result = await run('import pandas as pd\ndf = pd.read_csv("a")\nx = df.values\nf()\n', [{ rule: broken, severity: 'warning', options: {} }, ...ALL_ACTIVE]);
+    expect(result.ruleErrors).toHaveLength(1);
     expect(result.ruleErrors[0]).toMatch(/^probe: Error: boom/);
+    expect(calls).toBe(1);
     expect(result.findings.map((f) => f.ruleId)).toContain('dataframe-values');
   });
 

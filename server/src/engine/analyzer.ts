@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import { walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
+import { dispatch, walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
 import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
@@ -64,6 +64,8 @@ export interface AnalysisResult {
 
 const MAX_SYNTAX_ERRORS = 10;
 
+const NOTHING = (): void => undefined;
+
 /** Node types whose scopes and bindings the semantic model follows. */
 const SEMANTIC_ENTER = ['function_definition', 'lambda', 'class_definition', 'import_statement', 'import_from_statement', 'for_statement', 'for_in_clause', 'as_pattern'];
 const SEMANTIC_EXIT = ['function_definition', 'lambda', 'class_definition', 'assignment'];
@@ -82,25 +84,37 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const semantic = new SemanticModel(text);
   semantic.collectModuleImports(tree, cache !== undefined);
 
+  const pending: PendingReport[] = [];
+  const failed = new Set<AnyRule>();
+  const ruleErrors: string[] = [];
+  const fail = (active: ActiveRule, e: unknown): void => {
+    failed.add(active.rule);
+    ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
+  };
+  /** The rule each node listener belongs to (the semantic model's belong to none). */
+  const owners = new Map<Listener, ActiveRule>();
+  // A rule whose listener throws is done for this analysis: its listeners give way to one that does nothing.
+  const listenerFailed = (listener: Listener, e: unknown): void => {
+    const active = owners.get(listener);
+    if (!active) throw e;
+    fail(active, e);
+    for (const table of [everything, shared]) table?.replace((fn) => owners.get(fn) === active, NOTHING);
+  };
   // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
-  const everything = new DispatchTable(tree.language);
+  const everything = new DispatchTable(tree.language, listenerFailed);
   // (Only a live document reuses chunks: without a cache, every chunk is walked with everything.)
-  const shared = cache ? new DispatchTable(tree.language) : undefined;
+  const shared = cache ? new DispatchTable(tree.language, listenerFailed) : undefined;
   const both = (register: (t: DispatchTable) => void): void => {
     register(everything);
     if (shared) register(shared);
   };
-  const pending: PendingReport[] = [];
-  const failed = new Set<AnyRule>();
-  const ruleErrors: string[] = [];
-  // Called for every node a rule listens to: one fixed argument, no rest parameters to allocate.
-  const guard = <R>(active: ActiveRule, fn: (node?: Node) => R) => (node?: Node): R | undefined => {
+  // For the few calls that are not per node (`chunk:exit`, `module:exit`).
+  const guard = <R>(active: ActiveRule, fn: () => R) => (): R | undefined => {
     if (failed.size > 0 && failed.has(active.rule)) return undefined;
     try {
-      return fn(node);
+      return fn();
     } catch (e) {
-      failed.add(active.rule);
-      ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
+      fail(active, e);
       return undefined;
     }
   };
@@ -153,7 +167,9 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       } else {
         // A rule that is not local needs every chunk walked.
         if (!meta.local) allLocal = false;
-        const listener = guard(active, fn as (node?: Node) => void) as Listener;
+        // Called as it is for every node of its type: a wrapper per call costs more than the listener.
+        const listener = fn as Listener;
+        owners.set(listener, active);
         if (key.endsWith(':exit')) for (const t of targets) t.onExit(key.slice(0, -5), listener);
         else for (const t of targets) t.on(key, listener);
       }
@@ -169,7 +185,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never reused.
   const firstLines = text.indexOf('\n', text.indexOf('\n') + 1) + 1 || text.length;
   const syntaxErrors: Node[] = [];
-  for (const fn of everything.enter[tree.moduleTypeId] ?? []) fn(tree.rootNode);
+  dispatch(everything.enter[tree.moduleTypeId] ?? [], tree.rootNode, everything);
   walkNamed(
     tree,
     (chunk) => {
@@ -223,7 +239,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       cache.chunks.set(chunk, record);
     },
   );
-  for (const fn of everything.exit[tree.moduleTypeId] ?? []) fn(tree.rootNode);
+  dispatch(everything.exit[tree.moduleTypeId] ?? [], tree.rootNode, everything);
   for (const exit of moduleExits) exit();
 
   const lines = tree.lines;
@@ -258,7 +274,17 @@ class DispatchTable implements Listeners {
   readonly enter: Array<Listener[] | undefined> = [];
   readonly exit: Array<Listener[] | undefined> = [];
 
-  constructor(private readonly language: Language) {}
+  constructor(
+    private readonly language: Language,
+    readonly failed: (listener: Listener, error: unknown) => void,
+  ) {}
+
+  /** Puts `by` in place of the listeners `which` picks (in place: a walk may be going through them). */
+  replace(which: (fn: Listener) => boolean, by: Listener): void {
+    for (const table of [this.enter, this.exit]) {
+      for (const fns of table) if (fns) fns.forEach((fn, k) => which(fn) && (fns[k] = by));
+    }
+  }
 
   on(type: string, fn: Listener): void {
     this.add(this.enter, type, fn);

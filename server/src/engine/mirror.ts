@@ -932,6 +932,19 @@ type Visit = (node: SyntaxNode) => void;
 export interface Listeners {
   readonly enter: ReadonlyArray<Visit[] | undefined>;
   readonly exit: ReadonlyArray<Visit[] | undefined>;
+  /** A listener threw: the walk goes on with the others (and with this one, unless it is replaced). */
+  failed(listener: Visit, error: unknown): void;
+}
+
+/** Hands `node` to each listener in turn; one that throws is reported, and the rest still run. */
+export function dispatch(fns: readonly Visit[], node: SyntaxNode, listeners: Listeners): void {
+  for (let k = 0; k < fns.length; k++) {
+    try {
+      fns[k](node);
+    } catch (e) {
+      listeners.failed(fns[k], e);
+    }
+  }
 }
 
 /**
@@ -947,14 +960,14 @@ export function walkNamed(
 ): void {
   const open: number[] = [];
   // A class header's nodes that hold its body: exited after the body's last chunk.
-  let held: { header: ChunkTree; exit: Listeners['exit']; open: number[] } | undefined;
+  let held: { header: ChunkTree; listeners: Listeners; open: number[] } | undefined;
   const release = (): void => {
     if (!held) return;
-    const { header, exit, open: nodes } = held;
+    const { header, listeners, open: nodes } = held;
     held = undefined;
     while (nodes.length > 0) {
       const j = nodes.pop()!;
-      for (const fn of exit[header.types[j]]!) fn(header.node(j));
+      dispatch(listeners.exit[header.types[j]]!, header.node(j), listeners);
     }
   };
   for (const chunk of tree.chunks) {
@@ -972,7 +985,7 @@ export function walkNamed(
     for (let i = 0; i < count; ) {
       while (open.length > 0 && after[open[open.length - 1]] <= i) {
         const j = open.pop()!;
-        for (const fn of exit[types[j]]!) fn(chunk.node(j));
+        dispatch(exit[types[j]]!, chunk.node(j), listeners);
       }
       if (i === until) release();
       const f = flags[i];
@@ -988,19 +1001,16 @@ export function walkNamed(
         continue;
       }
       const onEnter = enter[type];
-      if (onEnter) {
-        const node = chunk.node(i);
-        for (const fn of onEnter) fn(node);
-      }
+      if (onEnter) dispatch(onEnter, chunk.node(i), listeners);
       if (exit[type]) open.push(i);
       i++;
     }
     // A class stays open while its body's chunks are walked: what is open now holds the body (it is
     // the header's last node).
-    if (chunk.guests?.length) held = { header: chunk, exit, open: open.splice(0) };
+    if (chunk.guests?.length) held = { header: chunk, listeners, open: open.splice(0) };
     while (open.length > 0) {
       const j = open.pop()!;
-      for (const fn of exit[types[j]]!) fn(chunk.node(j));
+      dispatch(exit[types[j]]!, chunk.node(j), listeners);
     }
     chunkEnd(chunk, listeners, errors);
     if (last) release();
