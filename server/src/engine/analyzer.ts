@@ -282,7 +282,10 @@ class DispatchTable implements Listeners {
   /** Puts `by` in place of the listeners `which` picks (in place: a walk may be going through them). */
   replace(which: (fn: Listener) => boolean, by: Listener): void {
     for (const table of [this.enter, this.exit]) {
-      for (const fns of table) if (fns) fns.forEach((fn, k) => which(fn) && (fns[k] = by));
+      for (const fns of table) {
+        if (!fns) continue;
+        for (let k = 0; k < fns.length; k++) if (which(fns[k])) fns[k] = by;
+      }
     }
   }
 
