@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { ChunkedModule } from '../../server/src/engine/chunkedModule';
 import { Engine } from '../../server/src/engine/engine';
+import type { SyntaxTree } from '../../server/src/engine/mirror';
 import type { WasmPaths } from '../../server/src/engine/parser';
 
 const require = createRequire(import.meta.url);
@@ -14,4 +16,17 @@ let engine: Promise<Engine> | undefined;
 /** One engine per test worker: loading the grammar is the slow part. */
 export function loadEngine(): Promise<Engine> {
   return (engine ??= Engine.create(wasmPaths));
+}
+
+/**
+ * A module's copy as a live document has it on opening: large classes in pieces (a copy for one
+ * analysis, `Engine.copy`, keeps them whole).
+ */
+export function liveCopy(engine: Engine, text: string, forced: readonly number[] = []): SyntaxTree {
+  const module = new ChunkedModule(engine.parser, true);
+  module.update(text, forced);
+  const copy = module.syntax();
+  // The copy is JavaScript arrays: tree-sitter's trees can go.
+  module.dispose();
+  return copy;
 }

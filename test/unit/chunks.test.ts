@@ -9,7 +9,7 @@ import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/sr
 import { SyntaxTree, type Node } from '../../server/src/engine/mirror';
 import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
-import { loadEngine } from '../support/engine';
+import { liveCopy, loadEngine } from '../support/engine';
 
 /** That a live module holds the pieces and the tree a fresh parse of the same text gives. */
 function expectLikeFresh(live: SyntaxTree, fresh: SyntaxTree, label?: string): void {
@@ -99,7 +99,7 @@ describe('top-level chunks', () => {
       if (!whole.rootNode.hasError) {
         const builder = SyntaxTree.build(text, engine.parser.language);
         builder.copy(engine.parser, whole, 0);
-        expect(engine.copy(text).rootNode.toString(), file).toBe(builder.done().rootNode.toString());
+        expect(liveCopy(engine, text).rootNode.toString(), file).toBe(builder.done().rootNode.toString());
         checked++;
       }
       whole.delete();
@@ -172,7 +172,7 @@ describe('a large class', () => {
     // A comment right above a method, at its indentation, starts that method's part.
     expect(members).toContain(text.indexOf('    # Section comment', text.indexOf('method_6(')));
     const whole = engine.parser.parse(text);
-    const copy = engine.copy(text);
+    const copy = liveCopy(engine, text);
     expect(copy.rootNode.toString()).toBe(whole.rootNode.toString());
     // Node by node: extent, field, parent and errors, through the node objects rules use.
     const builder = SyntaxTree.build(text, engine.parser.language);
@@ -195,7 +195,7 @@ describe('a large class', () => {
     const original = largeClass();
     const at = original.indexOf('    def method_31(');
     const text = `${original.slice(0, at)}a\n${original.slice(at)}`;
-    const copy = engine.copy(text);
+    const copy = liveCopy(engine, text);
     const whole = engine.parser.parse(text);
     expect(copy.rootNode.toString()).toBe(whole.rootNode.toString());
     whole.delete();
@@ -212,7 +212,7 @@ describe('a large class', () => {
       const text = `${head}${body}${head === 'try:\n' ? 'except ImportError:\n    pass\n' : ''}`;
       expect(text.length).toBeGreaterThan(4096);
       const whole = engine.parser.parse(text);
-      expect(engine.copy(text).rootNode.toString(), head).toBe(whole.rootNode.toString());
+      expect(liveCopy(engine, text).rootNode.toString(), head).toBe(whole.rootNode.toString());
       whole.delete();
     }
   });
@@ -239,7 +239,7 @@ describe('a large class', () => {
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(live).toEqual(fresh);
       // The same pieces where they would be made afresh, and the same tree.
-      expectLikeFresh(doc.syntax(), engine.copy(text));
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
   });
 });
@@ -321,7 +321,7 @@ describe('large classes of ML code, live', () => {
       if (kind !== 0) undo.push({ at, removed, inserted });
       const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
       expect(doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint])).toEqual(fresh);
-      expectLikeFresh(doc.syntax(), engine.copy(text));
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
   });
 });
@@ -350,7 +350,7 @@ describe('a live document replaying recorded edits', () => {
       doc.update(update.mode === 'full' ? [{ text }] : changes, doc.version + 1);
       const key = (f: { ruleId: string; start: number; end: number; message: string; fingerprint: string }) => [f.ruleId, f.start, f.end, f.message, f.fingerprint];
       expect(doc.analyze(rules).findings.map(key)).toEqual(engine.analyzeSource(text, rules).findings.map(key));
-      expectLikeFresh(doc.syntax(), engine.copy(text));
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
   });
 });
@@ -367,7 +367,7 @@ describe('large classes with the same statements, live', () => {
       const lines = text.split('\n');
       lines.splice(line, 0, insert.slice(0, -1));
       text = lines.join('\n');
-      expectLikeFresh(doc.syntax(), engine.copy(text));
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     };
     // A line in column 0 halfway through the first class: the rest of it becomes pieces of their own,
     // with the same texts as the class's own pieces; then a line in the class, before it.
@@ -389,7 +389,7 @@ describe('large classes with the same statements, live', () => {
         lines.splice(line, 0, insert.slice(0, -1));
       }
       text = lines.join('\n');
-      expectLikeFresh(doc.syntax(), engine.copy(text));
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
   });
 });
@@ -428,7 +428,7 @@ describe('a large class, live', () => {
       const position = new LineIndex(text).positionAt(at);
       doc.update([{ range: { start: position, end: position }, text: ' ' }], 2);
       text = text.slice(0, at) + ' ' + text.slice(at);
-      expectLikeFresh(doc.syntax(), engine.copy(text), needle);
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text), needle);
     }
   });
 
@@ -547,7 +547,7 @@ describe('a cell that starts with a decorator', () => {
     const doc = new NotebookDocument(engine.parser, cells, 1);
     doc.updateCell('cell1', [{ range: { start: { line: 2, column: 14 }, end: { line: 2, column: 14 } }, text: '"' }], 2);
     const module = engine.analyzeNotebook(doc.asNotebook(), []).module!;
-    expectLikeFresh(doc.syntax(), engine.copy(module.text, module.cells.segments.map((c) => c.start)));
+    expectLikeFresh(doc.syntax(), liveCopy(engine, module.text, module.cells.segments.map((c) => c.start)));
   });
 });
 

@@ -67,10 +67,14 @@ export class ChunkedModule {
   private text = '';
   private copy: SyntaxTree | undefined;
 
-  /** `keepTrees`: keep each chunk's tree-sitter tree for incremental re-parses (a live document). */
+  /**
+   * `live`: a live document, which edits follow. Each chunk keeps its tree-sitter tree for incremental
+   * re-parses, and a large class is parsed in pieces (see `split`). A module parsed for one analysis
+   * keeps no tree, and a large class without a syntax error stays whole, one chunk.
+   */
   constructor(
     private readonly parser: PythonParser,
-    private readonly keepTrees: boolean,
+    private readonly live: boolean,
   ) {}
 
   /** Parses `text` and copies it: for one analysis, keeping nothing of tree-sitter's. */
@@ -210,7 +214,9 @@ export class ChunkedModule {
 
   /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseAndCut`). */
   private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, whole?: NodeArrays): Chunk {
-    const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, { whole }) : undefined;
+    // Pieces serve the edits of a live document. For one analysis they matter only where the chunk has
+    // a syntax error (then not cut from a parse of the module): pieces recover from it as a live one would.
+    const split = end - start >= CLASS_SPLIT && (this.live || !whole) ? this.split(builder, text, start, end, { whole }) : undefined;
     if (split) return split;
     return whole ? { start, end, tree: undefined, copy: builder.adopt(whole, start) } : this.parseWhole(builder, text, start, end);
   }
@@ -232,7 +238,7 @@ export class ChunkedModule {
   private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
     const tree = this.parser.parse(text.slice(start, end));
     const copy = builder.copy(this.parser, tree, start);
-    if (this.keepTrees) return { start, end, tree, copy };
+    if (this.live) return { start, end, tree, copy };
     tree.delete();
     return { start, end, tree: undefined, copy };
   }
@@ -266,7 +272,7 @@ export class ChunkedModule {
         const made = make();
         if (!made) return undefined;
         // A slice would keep the whole text of this version alive for as long as the part is kept.
-        found = { text: this.keepTrees ? Buffer.from(key, 'utf16le').toString('utf16le') : key, ...made };
+        found = { text: this.live ? Buffer.from(key, 'utf16le').toString('utf16le') : key, ...made };
       }
       parts.set(found.text, found);
       return found;
@@ -309,7 +315,7 @@ export class ChunkedModule {
       return (p.copy = builder.adopt(p.arrays, base));
     });
     if (host) builder.host(host, pieces);
-    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.keepTrees ? parts : undefined, layout: this.keepTrees ? layout : undefined };
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? layout : undefined };
   }
 
   /**
