@@ -205,6 +205,21 @@ describe('a large class', () => {
     expect(after.every((c) => c.host === undefined)).toBe(true);
   });
 
+  it('stays whole in a check of a file on disk, except the rest of a class after a line in column 0', async () => {
+    const engine = await loadEngine();
+    const text = largeClass();
+    // No edit follows a check: the class is one chunk, with the tree its pieces would have.
+    expect(engine.copy(text).chunks.length).toBeLessThan(5);
+    expect(liveCopy(engine, text).chunks.length).toBeGreaterThan(60);
+    expect(engine.copy(text).rootNode.toString()).toBe(liveCopy(engine, text).rootNode.toString());
+    // Statements indented under a line in column 0 are pieces in both, so that both read them alike.
+    const at = text.indexOf('    def method_31(');
+    const typed = `${text.slice(0, at)}a\n${text.slice(at)}`;
+    const after = (t: SyntaxTree) => t.chunks.filter((c) => c.base >= at - 'class _:\n'.length).map((c) => c.base);
+    expect(after(engine.copy(typed)).length).toBeGreaterThan(30);
+    expect(after(engine.copy(typed))).toEqual(after(liveCopy(engine, typed)));
+  });
+
   it('is not taken for statements indented under a line when that line opens a block', async () => {
     const engine = await loadEngine();
     const body = Array.from({ length: 100 }, (_, i) => `    value_${i} = compute(${i})  # a line of the block\n`).join('');

@@ -70,7 +70,7 @@ export class ChunkedModule {
   /**
    * `live`: a live document, which edits follow. Each chunk keeps its tree-sitter tree for incremental
    * re-parses, and a large class is parsed in pieces (see `split`). A module parsed for one analysis
-   * keeps no tree, and a large class without a syntax error stays whole, one chunk.
+   * keeps no tree, and a large class in a module without a syntax error stays whole, one chunk.
    */
   constructor(
     private readonly parser: PythonParser,
@@ -214,9 +214,11 @@ export class ChunkedModule {
 
   /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseAndCut`). */
   private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, whole?: NodeArrays): Chunk {
-    // Pieces serve the edits of a live document. For one analysis they matter only where the chunk has
-    // a syntax error (then not cut from a parse of the module): pieces recover from it as a live one would.
-    const split = end - start >= CLASS_SPLIT && (this.live || !whole) ? this.split(builder, text, start, end, { whole }) : undefined;
+    // Pieces serve the edits of a live document. For one analysis, a class cut from a parse of the module
+    // without errors stays whole: its pieces would hold the same trees. Any other large chunk is parsed
+    // as a live document's is (the rest of a class after a line in column 0 reads differently in pieces).
+    const pieces = this.live || !whole || !chunkHead(text, start, end)?.isClass;
+    const split = end - start >= CLASS_SPLIT && pieces ? this.split(builder, text, start, end, { whole }) : undefined;
     if (split) return split;
     return whole ? { start, end, tree: undefined, copy: builder.adopt(whole, start) } : this.parseWhole(builder, text, start, end);
   }
