@@ -65,4 +65,19 @@ describe('reading nodes from tree-sitter memory', () => {
       }
     }
   });
+
+  it('falls back to the cursor where nesting is deeper than the memory walk can recurse', async () => {
+    const direct = await PythonParser.load(wasmPaths);
+    const asking = await PythonParser.load(wasmPaths, { directReads: false });
+    // Hidden nodes make each bracket several levels deep for the walk: 1,500 overflow its stack.
+    const source = `x = ${'('.repeat(1500)}1${')'.repeat(1500)}\n`;
+    const tree = direct.parse(source);
+    try {
+      const walked = copyArrays(direct, tree)!;
+      expect(walked.count).toBe(4505);
+      expect(same(walked, copyArrays(asking, tree)!)).toBe(true);
+    } finally {
+      tree.delete();
+    }
+  });
 });

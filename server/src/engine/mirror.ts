@@ -529,10 +529,20 @@ export function copyArrays(parser: PythonParser, tree: Tree, part: 'module' | 'c
   const tables = languageTables(tree.language);
   const copier = new Copier(tables);
   const withErrors = tree.rootNode.hasError;
-  const memory = part === 'module' ? parser.memory(tree) : undefined;
+  let memory = part === 'module' ? parser.memory(tree) : undefined;
   let trailing: number | undefined;
-  if (memory) copyFromMemory(copier, memory, withErrors);
-  else {
+  if (memory) {
+    try {
+      copyFromMemory(copier, memory, withErrors);
+    } catch (e) {
+      // Nesting deeper than the stack allows this walk (hidden nodes add levels a cursor steps over in
+      // WebAssembly, a thousand brackets deep): the cursor copies the tree instead.
+      if (!(e instanceof RangeError)) throw e;
+      copier.count = 0;
+      memory = undefined;
+    }
+  }
+  if (!memory) {
     const cursor = parser.cursor(tree);
     try {
       if (part === 'module') copier.children(cursor, -1, withErrors);
