@@ -286,6 +286,10 @@ export class Workspace {
     const started = performance.now();
     try {
       const result = doc.analyze(settings.rules);
+      if (doc.skipped && t && !t.skippedNotice) {
+        t.skippedNotice = true;
+        void this.connection.window.showInformationMessage(`mldebt skipped ${uri.split('/').pop()}: ${doc.skipped}.`);
+      }
       for (const e of result.ruleErrors) this.log.error(`rule error in ${uri}: ${e}`);
       this.log.debug(`analysed ${uri} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings`);
       return result;

@@ -143,6 +143,17 @@ describe('the language server over stdio', () => {
     expect(await client.diagnosticsFor(URI, 1)).toHaveLength(1);
   });
 
+  it('skips a file nested too deeply to parse, says so, and analyses it once an edit fixes it', async () => {
+    client = await TestClient.start();
+    const uri = 'file:///project/generated.py';
+    await client.open(uri, `import pandas as pd\nx = ${'['.repeat(30_000)}${']'.repeat(30_000)}\n`);
+    expect(await client.diagnosticsFor(uri, 1)).toEqual([]);
+    const notice = await client.waitFor(() => client!.messages.find((m) => m.message.includes('generated.py')), 'a skip notice');
+    expect(notice.message).toContain('nests brackets or blocks too deeply');
+    await client.change(uri, 2, [{ text: SMELLY }]);
+    expect((await client.diagnosticsFor(uri, 2)).map((d) => d.code)).toContain('MLD207');
+  });
+
   it('clears diagnostics when a document closes', async () => {
     client = await TestClient.start();
     await client.open(URI, SMELLY);

@@ -52,6 +52,14 @@ describe('the walk', () => {
     expect(result.findings.map((f) => f.ruleId)).toContain('dataframe-values');
   });
 
+  it('skips a file nested too deeply to parse, with the reason, instead of failing', async () => {
+    const engine = await loadEngine();
+    const deep = engine.analyzeFile(`x = ${'('.repeat(30_000)}1${')'.repeat(30_000)}\n`, 'python', ALL_ACTIVE);
+    expect(deep.skipped).toBe('it nests brackets or blocks too deeply to analyse');
+    expect(deep.findings).toEqual([]);
+    expect(engine.analyzeFile('import pandas as pd\nx = pd.DataFrame().values\n', 'python', ALL_ACTIVE).findings.map((f) => f.ruleId)).toContain('dataframe-values');
+  });
+
   it('analyses the valid parts of a file with a syntax error', async () => {
     const result = await run('import pandas as pd\ndf = pd.read_csv("a")\ndef broken(:\n    pass\nx = df.values\n', ALL_ACTIVE);
     expect(result.findings.map((f) => `${f.range.start.line}:${f.ruleId}`)).toEqual(['2:syntax-error', '4:dataframe-values']);

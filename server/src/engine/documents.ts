@@ -1,5 +1,5 @@
 import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './analyzer';
-import { DEFAULT_MAX_FILE_SIZE } from './engine';
+import { DEFAULT_MAX_FILE_SIZE, TOO_DEEP } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule, type TextSpan } from './chunkedModule';
 import { LineIndex } from './lineIndex';
@@ -58,6 +58,7 @@ function offsetAt(text: string, p: Position, lines?: LineIndex): number {
  */
 abstract class LiveModule {
   private module: ChunkedModule | undefined;
+  private tooDeep = false;
   private readonly cache = new AnalysisCache();
   protected text = '';
   private forced: readonly number[] = [];
@@ -74,17 +75,33 @@ abstract class LiveModule {
    */
   protected reparse(next: string, forced: readonly number[] = [], sameLayout = true, span?: TextSpan): void {
     this.forced = forced;
+    this.tooDeep = false;
     if (next.length > DEFAULT_MAX_FILE_SIZE) {
       // Too large to analyse: keep the text, parse nothing (the caller reports the skip).
       this.module?.dispose();
       this.module = undefined;
-    } else if (!this.module) {
-      this.module = new ChunkedModule(this.parser, true);
-      this.module.update(next, forced);
-    } else if (next !== this.text || !sameLayout) {
-      this.module.update(next, forced, sameLayout ? (span ?? changedSpan(this.text, next)) : undefined);
+    } else {
+      try {
+        if (!this.module) {
+          this.module = new ChunkedModule(this.parser, true);
+          this.module.update(next, forced);
+        } else if (next !== this.text || !sameLayout) {
+          this.module.update(next, forced, sameLayout ? (span ?? changedSpan(this.text, next)) : undefined);
+        }
+      } catch (e) {
+        // Nested too deeply for the stack: keep the text, parse nothing until an edit changes it.
+        if (!(e instanceof RangeError)) throw e;
+        this.module?.dispose();
+        this.module = undefined;
+        this.tooDeep = true;
+      }
     }
     this.text = next;
+  }
+
+  /** Why the current text is not analysed, when its parse ran out of stack (see `TOO_DEEP`). */
+  get skipped(): string | undefined {
+    return this.tooDeep ? TOO_DEEP : undefined;
   }
 
   /** The index of the current text's lines, when the tree has one (an oversized text has no tree). */
@@ -102,6 +119,7 @@ abstract class LiveModule {
   }
 
   protected run(rules: readonly ActiveRule[], cells?: CellMap, notebook?: Notebook): AnalysisResult {
+    if (this.tooDeep) return { findings: [], ruleErrors: [] };
     return analyze({ text: this.text, tree: this.syntax(), cells, notebook, cache: this.cache }, rules);
   }
 

@@ -12,6 +12,9 @@ export type DocumentKind = 'python' | 'notebook';
 /** Files larger than this are skipped with a notice: they are generated, not written. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
+/** Why a text whose parse ran out of stack is not analysed: nesting thousands deep, as only generated code has. */
+export const TOO_DEEP = 'it nests brackets or blocks too deeply to analyse';
+
 export interface FileAnalysis extends AnalysisResult {
   kind: DocumentKind;
   /** The analysed text: the file itself, or a notebook's code cells joined. */
@@ -43,8 +46,13 @@ export class Engine {
   analyzeFile(content: string, kind: DocumentKind, rules: readonly ActiveRule[], maxSize = DEFAULT_MAX_FILE_SIZE): FileAnalysis {
     const skipped = skipReason(content, maxSize);
     if (skipped) return { kind, text: '', findings: [], ruleErrors: [], skipped };
-    if (kind === 'notebook') return this.analyzeNotebookJson(content, rules);
-    return { kind, text: content, ...this.analyzeSource(content, rules) };
+    try {
+      if (kind === 'notebook') return this.analyzeNotebookJson(content, rules);
+      return { kind, text: content, ...this.analyzeSource(content, rules) };
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      return { kind, text: '', findings: [], ruleErrors: [], skipped: TOO_DEEP };
+    }
   }
 
   analyzeNotebookJson(json: string, rules: readonly ActiveRule[]): FileAnalysis {
