@@ -4,7 +4,6 @@ import picomatch from 'picomatch';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from './engine/analyzer';
 import { NotebookDocument, PythonDocument } from './engine/documents';
-import { DEFAULT_MAX_FILE_SIZE } from './engine/engine';
 import type { PythonParser } from './engine/parser';
 import { PositionMapper, toDiagnostic } from './convert';
 import { RULES } from './rules';
@@ -275,21 +274,17 @@ export class Workspace {
   private analyzeDoc(uri: string, doc: PythonDocument | NotebookDocument, settings: ResolvedSettings): AnalysisResult | undefined {
     if (!settings.editor.enable || this.isExcluded(uri, settings)) return undefined;
     const t = this.tracked.get(uri);
-    if (doc.source.length > DEFAULT_MAX_FILE_SIZE) {
+    const skipped = doc.skipped;
+    if (skipped) {
       if (t && !t.skippedNotice) {
         t.skippedNotice = true;
-        const mb = (doc.source.length / 1024 / 1024).toFixed(1);
-        void this.connection.window.showInformationMessage(`mldebt skipped ${uri.split('/').pop()}: it is ${mb} MB, over the ${DEFAULT_MAX_FILE_SIZE / 1024 / 1024} MB limit for analysis.`);
+        void this.connection.window.showInformationMessage(`mldebt skipped ${uri.split('/').pop()}: ${skipped}.`);
       }
       return undefined;
     }
     const started = performance.now();
     try {
       const result = doc.analyze(settings.rules);
-      if (doc.skipped && t && !t.skippedNotice) {
-        t.skippedNotice = true;
-        void this.connection.window.showInformationMessage(`mldebt skipped ${uri.split('/').pop()}: ${doc.skipped}.`);
-      }
       for (const e of result.ruleErrors) this.log.error(`rule error in ${uri}: ${e}`);
       this.log.debug(`analysed ${uri} v${doc.version} in ${(performance.now() - started).toFixed(1)} ms: ${result.findings.length} findings`);
       return result;

@@ -1,5 +1,5 @@
 import { analyze, AnalysisCache, type ActiveRule, type AnalysisResult } from './analyzer';
-import { DEFAULT_MAX_FILE_SIZE, TOO_DEEP } from './engine';
+import { DEFAULT_MAX_FILE_SIZE, TOO_DEEP, tooLarge } from './engine';
 import { joinMasked, maskedCell, type CellMap, type MaskedCell, type Notebook, type NotebookCell } from './notebook';
 import { ChunkedModule, type TextSpan } from './chunkedModule';
 import { LineIndex } from './lineIndex';
@@ -99,9 +99,9 @@ abstract class LiveModule {
     this.text = next;
   }
 
-  /** Why the current text is not analysed, when its parse ran out of stack (see `TOO_DEEP`). */
+  /** Why the current text is not analysed: too large, or nested too deeply to parse (see `TOO_DEEP`). */
   get skipped(): string | undefined {
-    return this.tooDeep ? TOO_DEEP : undefined;
+    return this.tooDeep ? TOO_DEEP : tooLarge(this.text.length);
   }
 
   /** The index of the current text's lines, when the tree has one (an oversized text has no tree). */

@@ -83,11 +83,15 @@ export class Engine {
 }
 
 function skipReason(content: string, maxSize: number): string | undefined {
-  if (content.length > maxSize) {
-    return `it is ${(content.length / 1024 / 1024).toFixed(1)} MB, over the ${(maxSize / 1024 / 1024).toFixed(0)} MB limit for analysis`;
-  }
+  const large = tooLarge(content.length, maxSize);
+  if (large) return large;
   if (content.slice(0, 8000).includes('\u0000')) return 'it is a binary file';
   return undefined;
+}
+
+/** Why a text of `length` characters is not analysed, when it is over the limit. */
+export function tooLarge(length: number, maxSize = DEFAULT_MAX_FILE_SIZE): string | undefined {
+  return length > maxSize ? `it is ${(length / 1024 / 1024).toFixed(1)} MB, over the ${(maxSize / 1024 / 1024).toFixed(0)} MB limit for analysis` : undefined;
 }
 
 function unreadableNotebookFinding(active: ActiveRule, detail: string): Finding {
