@@ -259,14 +259,20 @@ export class ChunkedModule {
    */
   private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, after: { known?: Parts; kept?: ReadonlySet<ChunkTree>; layout?: Layout; whole?: NodeArrays } = {}): Chunk | undefined {
     const { known, kept } = after;
-    let layout = after.layout;
-    if (!layout) {
+    let members = after.layout?.members;
+    let hosted = after.layout?.isClass ?? false;
+    let first = members?.[0];
+    let indent = 0;
+    if (first === undefined) {
       const heading = chunkHead(text, start, end);
-      const found = heading && bodyStarts(text, heading.line, start, end);
+      const found = heading && firstBodyStatement(text, heading.line, start, end);
       if (!found) return undefined;
-      layout = { members: found, isClass: heading!.isClass };
+      ({ at: first, indent } = found);
+      hosted = heading!.isClass;
     }
-    const { members, isClass: hosted } = layout;
+    // Where the statements after the first start is scanned for once it is needed: for simple statements,
+    // only once the first piece parses as such.
+    const memberStarts = (): number[] => (members ??= bodyStarts(text, start, end, indent));
     const parts: Parts = new Map();
     const part = (key: string, make: () => Omit<Part, 'text'> | undefined): Part | undefined => {
       let found = known?.get(key) ?? parts.get(key);
@@ -279,10 +285,9 @@ export class ChunkedModule {
       parts.set(found.text, found);
       return found;
     };
-    const first = members[0];
     // Made afresh, a class is parsed once and cut into its pieces, which is what parsing each piece
     // gives when the class has no syntax error; a class with one is parsed piece by piece.
-    const cut = hosted && !known?.size ? this.cutWhole(text, start, end, members, after.whole) : undefined;
+    const cut = hosted && !known?.size ? this.cutWhole(text, start, end, memberStarts(), after.whole) : undefined;
     const headText = hosted ? text.slice(start, first) + text.slice(first, first + indentOf(text, first)) + 'pass\n' : text.slice(start, first);
     const head = part(`${hosted ? 'header' : 'head'}\n${headText}`, () => {
       if (cut) return cut.header;
@@ -292,8 +297,8 @@ export class ChunkedModule {
       return simpleStatements(parsed, this.parser.language) ? { arrays: parsed } : undefined;
     });
     if (!head) return undefined;
-    const body = members.map((m, i) => {
-      const memberText = text.slice(m, members[i + 1] ?? end);
+    const body = memberStarts().map((m, i, all) => {
+      const memberText = text.slice(m, all[i + 1] ?? end);
       const found = part(memberText, () => ({ arrays: cut?.pieces[i] ?? this.parseArrays(CLASS_PREFIX + memberText, 'classBody') ?? brokenStatement(memberText) }))!;
       return { part: found, base: m - CLASS_PREFIX.length };
     });
@@ -317,7 +322,7 @@ export class ChunkedModule {
       return (p.copy = builder.adopt(p.arrays, base));
     });
     if (host) builder.host(host, pieces);
-    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? layout : undefined };
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? { members: memberStarts(), isClass: hosted } : undefined };
   }
 
   /**
@@ -388,7 +393,8 @@ function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
  */
 export function classMembers(text: string, start: number, end: number): number[] | undefined {
   const head = chunkHead(text, start, end);
-  return head?.isClass ? bodyStarts(text, head.line, start, end) : undefined;
+  const first = head?.isClass ? firstBodyStatement(text, head.line, start, end) : undefined;
+  return first && bodyStarts(text, start, end, first.indent);
 }
 
 /**
@@ -407,22 +413,27 @@ function chunkHead(text: string, start: number, end: number): { line: number; is
 }
 
 /**
- * The statements indented under the line at `line`, in `[start, end)`: their indentation is that of
- * the first line after it that starts a statement (a line of a multi-line header is inside brackets
- * and does not). Undefined when there is none near.
+ * The first of the statements indented under the line at `line`, in `[start, end)`, and their
+ * indentation: that of the first line after it that starts a statement (a line of a multi-line header
+ * is inside brackets and does not). Undefined when there is none near.
  */
-function bodyStarts(text: string, line: number, start: number, end: number): number[] | undefined {
+function firstBodyStatement(text: string, line: number, start: number, end: number): { at: number; indent: number } | undefined {
   let candidate = text.indexOf('\n', line) + 1;
   for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
     const indent = indentOf(text, candidate);
     if (indent > 0 && startsStatement(text, candidate + indent)) {
-      const starts = statementStarts(text, start, end, indent);
-      if (starts[1] !== candidate) continue;
-      // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
-      return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
+      // The line is the first statement at its indentation when a scan up to it finds no other.
+      if (statementStarts(text, start, candidate + 1, indent)[1] === candidate) return { at: candidate, indent };
     }
   }
   return undefined;
+}
+
+/** Where the statements indented under a line start in `[start, end)`, at `indent` (see `firstBodyStatement`). */
+function bodyStarts(text: string, start: number, end: number, indent: number): number[] {
+  const starts = statementStarts(text, start, end, indent);
+  // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
+  return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
 }
 
 /**
