@@ -232,6 +232,27 @@ describe('a large class', () => {
     }
   });
 
+  it('finds its first statement past a header whose lines are inside brackets', () => {
+    const header = 'class Model(\n    Base,\n    metaclass=Meta,\n):\n';
+    const body = Array.from({ length: 80 }, (_, i) => `    def method_${i}(self):\n        return ${i}\n`).join('');
+    const text = `${header}${body}after = 1\n`;
+    const members = classMembers(text, 0, text.indexOf('after = 1'));
+    expect(members?.[0]).toBe(header.length);
+    expect(members).toHaveLength(80);
+  });
+
+  it('leaves a large literal whole: its indented lines are no statements', async () => {
+    const engine = await loadEngine();
+    const entries = Array.from({ length: 300 }, (_, i) => `    "key_${i}": [${i}, ${i + 1}],\n`).join('');
+    const text = `CONFIG = {\n${entries}}\nx = 1\n`;
+    expect(text.length).toBeGreaterThan(4096);
+    const whole = engine.parser.parse(text);
+    const copy = liveCopy(engine, text);
+    expect(copy.rootNode.toString()).toBe(whole.rootNode.toString());
+    expect(copy.chunks.map((c) => c.base)).toEqual([0, text.indexOf('x = 1')]);
+    whole.delete();
+  });
+
   it('gives live what a fresh analysis gives while typed into', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, {});
