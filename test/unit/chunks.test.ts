@@ -515,6 +515,29 @@ describe('a large class, live', () => {
     edit('list()', 'pd.read_csv("train.csv")');
     expect(findings()).toEqual(['self.frame.values']);
   });
+
+  it('tells the code after it when its header changes what its instances are', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, { select: ['forward-called-directly'] });
+    const filler = Array.from({ length: 90 }, (_, i) => `    def block_${i}(self, x):\n        return x * ${i}\n`).join('\n');
+    let text = ['import torch', 'from torch import nn', '', '', 'class Net(nn.Module):', filler, '', 'net = Net()', 'out = net.forward(torch.ones(3))', ''].join('\n');
+    expect(text.length).toBeGreaterThan(4096);
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const found = () => doc.analyze(rules).findings.map((f) => f.ruleId);
+    expect(found()).toEqual(['forward-called-directly']);
+    const edit = (from: string, to: string): void => {
+      const lines = new LineIndex(text);
+      const at = text.indexOf(from);
+      doc.update([{ range: { start: lines.positionAt(at), end: lines.positionAt(at + from.length) }, text: to }], doc.version + 1);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+    };
+    // The class is no module now, and its body's statements are as they were.
+    edit('class Net(nn.Module):', 'class Net(object):');
+    expect(found()).toEqual([]);
+    expect(found()).toEqual(engine.analyzeSource(text, rules).findings.map((f) => f.ruleId));
+    edit('class Net(object):', 'class Net(nn.Module):');
+    expect(found()).toEqual(['forward-called-directly']);
+  });
 });
 
 describe('the live module', () => {

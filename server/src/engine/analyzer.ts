@@ -6,7 +6,7 @@ import { dispatch, walkNamed, type ChunkTree, type Listeners, type SyntaxTree } 
 import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
-import { SemanticModel, type ModuleChange, type Read } from './semantic';
+import { sameChange, SemanticModel, type ModuleChange, type Read } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
 import type { Finding, Fix, Severity } from './types';
 
@@ -41,11 +41,24 @@ export interface AnalysisInput {
 export class AnalysisCache {
   rules = '';
   chunks = new WeakMap<ChunkTree, ChunkRecord>();
+  /** The last analysis: its number, what the module imports, and the module-level changes in the order they were made. */
+  generation = 0;
+  imports: readonly ModuleChange[][] = [];
+  log: readonly LogEntry[] = [];
 }
+
+/**
+ * A change to module-level facts (or, within a large class, the class's), in the order an analysis
+ * made them; a large class's header, walked every time, stands for what its walk does.
+ */
+type LogEntry = ModuleChange | { header: ChunkTree };
 
 interface ChunkRecord {
   /** What the walk of the chunk read of module-level facts it did not set itself, and the answers. */
   reads: readonly Read[];
+  /** The last analysis that walked or reused the chunk, and how many changes it had logged when it came to it. */
+  generation: number;
+  logged: number;
   /** Where the chunk started then: reports given by offsets are kept relative to it. */
   base: number;
   reports: Array<{ ruleId: string; report: Report }>;
@@ -82,7 +95,7 @@ interface PendingReport {
 export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): AnalysisResult {
   const { text, tree, cache } = input;
   const semantic = new SemanticModel(text);
-  semantic.collectModuleImports(tree, cache !== undefined);
+  const imports = semantic.collectModuleImports(tree, cache !== undefined);
 
   const pending: PendingReport[] = [];
   const failed = new Set<AnyRule>();
@@ -182,6 +195,25 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     cache.rules = rulesKey;
     cache.chunks = new WeakMap();
   }
+  // The module-level changes of this analysis, in order. While they are those the last analysis made
+  // (and the imports are the same), the facts a chunk sees are those it saw then: a chunk reused then
+  // at the same point reads what it read, without asking again.
+  const generation = cache ? ++cache.generation : 0;
+  const previous = cache?.log ?? [];
+  const log: LogEntry[] = [];
+  let asBefore = cache !== undefined && sameImports(imports, cache.imports);
+  // Kept at once, filled as the walk goes: the records this analysis touches count from this log, even
+  // were it to end early.
+  if (cache) {
+    cache.imports = imports;
+    cache.log = log;
+  }
+  const logChanges = (entries: readonly LogEntry[]): void => {
+    for (const e of entries) {
+      if (asBefore) asBefore = sameEntry(previous[log.length], e);
+      log.push(e);
+    }
+  };
   // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never reused.
   const firstLines = text.indexOf('\n', text.indexOf('\n') + 1) + 1 || text.length;
   const syntaxErrors: Node[] = [];
@@ -192,10 +224,15 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       // A large class's header opens the class its body's chunks are analysed in: walked every time.
       if (chunk.guests?.length) {
         current = undefined;
+        if (cache) logChanges([{ header: chunk }]);
         return everything;
       }
       const known = cache?.chunks.get(chunk);
-      if (known && failed.size === 0 && chunk.base >= firstLines && semantic.answersAsBefore(known.reads)) {
+      const factsAsBefore = asBefore && known?.generation === generation - 1 && known.logged === log.length;
+      if (known && failed.size === 0 && chunk.base >= firstLines && (factsAsBefore || semantic.answersAsBefore(known.reads))) {
+        known.generation = generation;
+        known.logged = log.length;
+        logChanges(known.changes);
         const shift = chunk.base - known.base;
         for (const { ruleId, report } of known.reports) {
           const active = byId.get(ruleId)!;
@@ -212,7 +249,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       }
       // Only a live document keeps what the walk did.
       if (cache) {
-        current = { reads: [], base: chunk.base, reports: [], facts: [], changes: [], errors: [], comments: [] };
+        current = { reads: [], generation, logged: log.length, base: chunk.base, reports: [], facts: [], changes: [], errors: [], comments: [] };
         semantic.record();
       }
       return everything;
@@ -230,6 +267,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       });
       if (!cache || !record) return;
       ({ changes: record.changes, reads: record.reads } = semantic.recorded());
+      logChanges(record.changes);
       record.errors = errors;
       const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ report }) => !report.fixes?.length);
       if (!reusable) {
@@ -267,6 +305,17 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   kept.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
   finder.assignFingerprints(kept);
   return { findings: kept, ruleErrors };
+}
+
+function sameImports(a: readonly ModuleChange[][], b: readonly ModuleChange[][]): boolean {
+  return a.length === b.length && a.every((changes, i) => changes === b[i] || (changes.length === b[i].length && changes.every((c, k) => sameChange(c, b[i][k]))));
+}
+
+function sameEntry(a: LogEntry | undefined, b: LogEntry): boolean {
+  if (a === b) return true;
+  if (!a) return false;
+  if ('header' in a || 'header' in b) return 'header' in a && 'header' in b && a.header === b.header;
+  return sameChange(a, b);
 }
 
 /** Listeners by node type, kept by the grammar's type ids (a type name may have several). */

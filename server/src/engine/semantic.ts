@@ -244,9 +244,11 @@ export class SemanticModel {
   /**
    * Records module-level imports before the walk, so code above an import still resolves it. With
    * `keep`, what each chunk imports is found once and kept with the chunk (a live document asks again
-   * on every keystroke, and its unchanged chunks are the same objects).
+   * on every keystroke, and its unchanged chunks are the same objects); then returns, in order, the
+   * imports of the chunks that have any.
    */
-  collectModuleImports(tree: SyntaxTree, keep = false): void {
+  collectModuleImports(tree: SyntaxTree, keep = false): ModuleChange[][] {
+    const found: ModuleChange[][] = [];
     for (const chunk of tree.chunks) {
       if (!keep) {
         this.importsIn(chunk);
@@ -260,8 +262,11 @@ export class SemanticModel {
         alone.importsIn(chunk);
         chunkImports.set(chunk, (changes = alone.recorded().changes));
       }
+      if (changes.length === 0) continue;
       this.replay(changes);
+      found.push(changes);
     }
+    return found;
   }
 
   private importsIn(chunk: ChunkTree): void {
@@ -560,6 +565,13 @@ export class SemanticModel {
 
 /** A binding as text, to compare two of them. */
 /** Whether two bindings say the same of a name. */
+/** Whether two changes to module-level facts make the same change. */
+export function sameChange(a: ModuleChange, b: ModuleChange): boolean {
+  if (a === b) return true;
+  if ('module' in a || 'module' in b) return 'module' in a && 'module' in b && a.module === b.module;
+  return a.name === b.name && sameBinding(a.binding, b.binding);
+}
+
 function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.type !== b.type) return false;
