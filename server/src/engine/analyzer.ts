@@ -45,13 +45,22 @@ export class AnalysisCache {
   generation = 0;
   imports: readonly ModuleChange[][] = [];
   log: readonly LogEntry[] = [];
+
+  /** Drops what the document's analyses learnt (it is closed). */
+  clear(): void {
+    this.rules = '';
+    this.chunks = new WeakMap();
+    this.imports = [];
+    this.log = [];
+  }
 }
 
 /**
  * A change to module-level facts (or, within a large class, the class's), in the order an analysis
- * made them; a large class's header, walked every time, stands for what its walk does.
+ * made them; a large class's header, walked every time, stands for what its walk does (by the chunk's
+ * id: the log must not keep old copies alive).
  */
-type LogEntry = ModuleChange | { header: ChunkTree };
+type LogEntry = ModuleChange | { header: number };
 
 interface ChunkRecord {
   /** What the walk of the chunk read of module-level facts it did not set itself, and the answers. */
@@ -224,7 +233,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       // A large class's header opens the class its body's chunks are analysed in: walked every time.
       if (chunk.guests?.length) {
         current = undefined;
-        if (cache) logChanges([{ header: chunk }]);
+        if (cache) logChanges([{ header: chunk.id }]);
         return everything;
       }
       const known = cache?.chunks.get(chunk);

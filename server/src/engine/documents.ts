@@ -126,6 +126,7 @@ abstract class LiveModule {
   dispose(): void {
     this.module?.dispose();
     this.module = undefined;
+    this.cache.clear();
   }
 }
 

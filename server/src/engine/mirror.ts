@@ -25,6 +25,7 @@ const HAS_ERROR = 4;
 const HOSTS = 8;
 
 let nextId = 1;
+let nextChunkId = 1;
 
 /** The children of every leaf: one shared, frozen array. */
 const NO_CHILDREN: SyntaxNode[] = Object.freeze([]) as unknown as SyntaxNode[];
@@ -53,6 +54,8 @@ export interface NodeArrays {
  * block take their extent and errors from the guests.
  */
 export class ChunkTree {
+  /** Tells chunks apart without holding them (a live document's analysis cache names headers by it). */
+  readonly id = nextChunkId++;
   readonly types: Uint16Array;
   readonly flags: Uint8Array;
   readonly fieldIds: Uint16Array;
