@@ -104,6 +104,8 @@ export default defineRule<SeedOptions>({
       },
       'chunk:exit'() {
         const facts = chunk;
+        // A chunk that shows nothing gives nothing to keep (most chunks, in a notebook of hundreds of cells).
+        if (!facts.seeded && !facts.firstStep && facts.torchName === undefined) return undefined;
         chunk = { seeded: false };
         return facts;
       },
