@@ -563,8 +563,6 @@ export class SemanticModel {
   }
 }
 
-/** A binding as text, to compare two of them. */
-/** Whether two bindings say the same of a name. */
 /** Whether two changes to module-level facts make the same change. */
 export function sameChange(a: ModuleChange, b: ModuleChange): boolean {
   if (a === b) return true;
@@ -572,6 +570,7 @@ export function sameChange(a: ModuleChange, b: ModuleChange): boolean {
   return a.name === b.name && sameBinding(a.binding, b.binding);
 }
 
+/** Whether two bindings say the same of a name. */
 function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.type !== b.type) return false;
