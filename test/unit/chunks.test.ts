@@ -431,6 +431,14 @@ describe('large classes with the same statements, live', () => {
 });
 
 describe('a large class, live', () => {
+  /** Replaces the first `from` in `text` with `to` in `doc`, as the editor would; returns the new text. */
+  function replaceFirst(doc: PythonDocument, text: string, from: string, to: string): string {
+    const lines = new LineIndex(text);
+    const at = text.indexOf(from);
+    doc.update([{ range: { start: lines.positionAt(at), end: lines.positionAt(at + from.length) }, text: to }], doc.version + 1);
+    return text.slice(0, at) + to + text.slice(at + from.length);
+  }
+
   /** A class whose methods share `self.frame`, padded past the size at which a class is split. */
   function sharedState(): string {
     const filler = Array.from({ length: 40 }, (_, i) => `    def helper_${i}(self):\n        """Step ${i} of the pipeline."""\n        return ${i}\n`).join('\n');
@@ -491,11 +499,7 @@ describe('a large class, live', () => {
     expect(findings()).toEqual(['self.frame.values']);
     expect(walked).toHaveLength(83);
     const edit = (from: string, to: string): void => {
-      const at = text.indexOf(from);
-      const position = new LineIndex(text).positionAt(at);
-      const end = new LineIndex(text).positionAt(at + from.length);
-      doc.update([{ range: { start: position, end }, text: to }], doc.version + 1);
-      text = text.slice(0, at) + to + text.slice(at + from.length);
+      text = replaceFirst(doc, text, from, to);
       walked.length = 0;
     };
 
@@ -526,10 +530,7 @@ describe('a large class, live', () => {
     const found = () => doc.analyze(rules).findings.map((f) => f.ruleId);
     expect(found()).toEqual(['forward-called-directly']);
     const edit = (from: string, to: string): void => {
-      const lines = new LineIndex(text);
-      const at = text.indexOf(from);
-      doc.update([{ range: { start: lines.positionAt(at), end: lines.positionAt(at + from.length) }, text: to }], doc.version + 1);
-      text = text.slice(0, at) + to + text.slice(at + from.length);
+      text = replaceFirst(doc, text, from, to);
     };
     // The class is no module now, and its body's statements are as they were.
     edit('class Net(nn.Module):', 'class Net(object):');
