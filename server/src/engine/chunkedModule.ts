@@ -369,16 +369,21 @@ function moved(chunk: Chunk, start: number, end: number): Chunk {
  * after that line's first word (so the line's indentation and first word are as they were), and adds
  * or removes no quote, bracket, backslash or `#`.
  */
-function tokenNeutral(before: string, after: string, edit: TextSpan): boolean {
+export function tokenNeutral(before: string, after: string, edit: TextSpan): boolean {
   if (TOKEN_CHANGING.test(before.slice(edit.start, edit.oldEnd)) || TOKEN_CHANGING.test(after.slice(edit.start, edit.newEnd))) return false;
-  // Nor between two characters that read together: `""` + `"`, or a backslash and what it escapes.
-  if (TOKEN_CHANGING.test(before.charAt(edit.start - 1)) || TOKEN_CHANGING.test(before.charAt(edit.oldEnd))) return false;
+  // Nor between two characters that read together. A backslash escapes the character after it, which
+  // the edit changes; a quote before the edit starts a triple quote only with two quotes after it, so
+  // only a quote after the edit can join or part three. A line break, a bracket or a `#` after the
+  // edit reads as it did: typing at the end of a line, or before a bracket, is neutral.
+  if (ESCAPING.test(before.charAt(edit.start - 1)) || QUOTE_OR_CR.test(before.charAt(edit.oldEnd))) return false;
   const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
   const firstWordEnd = before.slice(lineStart, edit.start).search(/\S\s/);
   return firstWordEnd !== -1;
 }
 
 const TOKEN_CHANGING = /[\n\r"'\\#()[\]{}]/;
+const ESCAPING = /[\n\r\\]/;
+const QUOTE_OR_CR = /["'\r]/;
 
 /** Keeps an unchanged chunk, now at `start`: for a large class, its header and its body's chunks. */
 function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
