@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { chunkStarts } from '../server/src/engine/chunks';
+import { seededRandom } from '../test/support/random';
 
 /**
  * The benchmark corpus: real Python nobody here wrote — a fixed, sorted selection of the standard
@@ -32,8 +33,7 @@ export function buildCorpus(dir: string): Corpus {
   const files: string[] = [];
   let pythonLines = 0;
   let notebookLines = 0;
-  let seed = 20261122;
-  const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const rand = seededRandom(20261122);
   for (const [i, source] of sources.entries()) {
     if (pythonLines + notebookLines >= TARGET_LINES) break;
     const text = ML_HEADER + readFileSync(source, 'utf8');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DocumentDiagnosticRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../test/support/lspClient';
+import { seededRandom } from '../test/support/random';
 
 /**
  * Typing latency through the real server over stdio, debounce 0: the time from a didChange to the
@@ -26,7 +27,7 @@ export async function typingLatency(text: string, edits: number, seed: number): 
   await pull(client, uri);
   const startToFirst = performance.now() - started;
   const lines = text.split('\n');
-  const rand = lcg(seed);
+  const rand = seededRandom(seed);
   const times: number[] = [];
   for (let v = 2; v < edits + 2; v++) {
     const line = rand(lines.length);
@@ -50,7 +51,7 @@ export async function notebookLatency(cells: string[], edits: number, seed: numb
   const uris = await client.openNotebook(nb, cells.map((source, i) => ({ source, executionOrder: i + 1 })));
   await pull(client, uris[uris.length - 1]);
   const startToFirst = performance.now() - started;
-  const rand = lcg(seed);
+  const rand = seededRandom(seed);
   const texts = cells.map((c) => c.split('\n'));
   const versions = cells.map(() => 1);
   const times: number[] = [];
@@ -89,9 +90,4 @@ function percentiles(times: number[]): { p50: number; p95: number; max: number }
   const s = [...times].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
   return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
-}
-
-export function lcg(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % n);
 }

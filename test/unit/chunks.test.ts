@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classMembers } from '../../server/src/engine/chunkedModule';
-import { chunkStarts } from '../../server/src/engine/chunks';
+import { classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
+import { chunkStarts, statementStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
@@ -10,6 +10,7 @@ import { SyntaxTree, type Node } from '../../server/src/engine/mirror';
 import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import { liveCopy, loadEngine } from '../support/engine';
+import { seededRandom } from '../support/random';
 
 /** That a live module holds the pieces and the tree a fresh parse of the same text gives. */
 function expectLikeFresh(live: SyntaxTree, fresh: SyntaxTree, label?: string): void {
@@ -259,8 +260,7 @@ describe('a large class', () => {
     let text = largeClass();
     const doc = new PythonDocument(engine.parser, text, 1);
     doc.analyze(rules);
-    let seed = 9;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(9);
     const snippets = ['x', '(', ')', '"', '\n', '    ', '#', ':', '\n    def g(self):\n        ', '"""', ''];
     for (let i = 0; i < 120; i++) {
       const lines = text.split('\n');
@@ -322,8 +322,7 @@ describe('large classes of ML code, live', () => {
     const doc = new PythonDocument(engine.parser, text, 1);
     const initial = doc.analyze(rules).findings;
     expect(new Set(initial.map((f) => f.ruleId)).size).toBeGreaterThan(10);
-    let seed = 17;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(17);
     const chars = ['x', ' ', '(', ')', '"', "'", '#', ':', '.', '\\', '[', '='];
     const undo: Array<{ at: number; removed: string; inserted: string }> = [];
     for (let i = 0; i < 160; i++) {
@@ -410,8 +409,7 @@ describe('large classes with the same statements, live', () => {
     insertLine(80, 'a\n');
     insertLine(6, '    y = 2\n');
     insertLine(3, '    z = 3\n');
-    let seed = 11;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(11);
     const inserts = ['a\n', '    y = 2\n', '\n', 'class Third:\n', '    def same(self):\n'];
     for (let i = 0; i < 150; i++) {
       const lines = text.split('\n');
@@ -547,8 +545,7 @@ describe('the live module', () => {
     const rules = activeRules(RULES, {});
     const base = ['train_model.py', 'features.py', 'train_net.py'].map((f) => readFileSync(join(__dirname, '..', '..', 'examples', f), 'utf8')).join('\n');
     const pool = base.split('\n');
-    let seed = 3;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(3);
     for (let run = 0; run < 6; run++) {
       const lines = base.split('\n');
       const doc = new PythonDocument(engine.parser, base, 1);
@@ -583,8 +580,7 @@ describe('the live notebook', () => {
     const sources = ['import pandas as pd\nimport numpy as np', 'df = pd.read_csv("data.csv")\nx = df.values', 'def f(a):\n    return a == np.nan', '%matplotlib inline\nprint(df.head())', 'for i in range(3):\n    y = np.random.rand(3)'];
     const cells: LiveCell[] = sources.map((text, i) => ({ id: `cell${i}`, kind: 'code', text, version: 1, executionOrder: i + 1 }));
     const doc = new NotebookDocument(engine.parser, cells, 1);
-    let seed = 5;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(5);
     const snippets = ['x', '\n', '(', ')', '', '"', '.values', '  ', '#', '"""', ':', '\n    ', '\\'];
     for (let i = 0; i < 150; i++) {
       const cell = doc.cellList[rand(sources.length)];
@@ -615,8 +611,7 @@ describe('the line index', () => {
   it('follows an edit to the same lines as one built afresh', () => {
     let text = 'a = 1\nb = 2\r\n\nc = [\n  3,\n]\n';
     let index = new LineIndex(text);
-    let seed = 4;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(4);
     for (let i = 0; i < 300; i++) {
       const start = rand(text.length + 1);
       const oldEnd = Math.min(text.length, start + rand(4));
@@ -627,5 +622,63 @@ describe('the line index', () => {
       expect(index.lineCount).toBe(fresh.lineCount);
       for (let line = 0; line < fresh.lineCount; line++) expect(index.lineStart(line)).toBe(fresh.lineStart(line));
     }
+  });
+});
+
+describe('tokenNeutral', () => {
+  const span = (start: number, oldEnd: number, inserted: string) => ({ start, oldEnd, newEnd: start + inserted.length });
+  const edit = (text: string, at: number, removed: number, inserted: string) => {
+    const after = text.slice(0, at) + inserted + text.slice(at + removed);
+    return tokenNeutral(text, after, span(at, at + removed, inserted));
+  };
+
+  it('takes typing at the end of a line, or before a bracket or a `#`, as neutral', () => {
+    const text = '    value = compute(x)  # note\n';
+    expect(edit(text, text.indexOf('\n'), 0, 'a')).toBe(true);
+    expect(edit(text, text.indexOf('('), 0, 'a')).toBe(true);
+    expect(edit(text, text.indexOf('#'), 0, 'a')).toBe(true);
+    expect(edit(text, text.indexOf('x)') + 1, 0, 'a')).toBe(true);
+  });
+
+  it('does not where the characters around the edit read with it, or the first word changes', () => {
+    // After a backslash, which escaped what now follows the edit.
+    expect(edit('x = "a\\"b"\n', 7, 0, 'c')).toBe(false);
+    expect(edit('x = 1 + \\\n    2\n', 9, 0, 'c')).toBe(false);
+    // Before a quote: `""` and `"` may join into a triple quote, or a triple quote part.
+    expect(edit('x = ""y"\n', 6, 1, '')).toBe(false);
+    expect(edit('x = """doc"""\n', 5, 0, 'a')).toBe(false);
+    // The first word of the line, or its indentation.
+    expect(edit('    pass\n', 8, 0, 'a')).toBe(false);
+    expect(edit('    value = 1\n', 2, 0, 'a')).toBe(false);
+    // What the edit adds or removes.
+    expect(edit('    value = 1\n', 13, 0, '(')).toBe(false);
+    expect(edit('    value = (1)\n', 12, 1, '')).toBe(false);
+  });
+
+  it('promises only what the tokenizer keeps: chunk and member starts where they were, moved by the edit', () => {
+    const pieces = [
+      'class A:\n', '    """Doc with ( and \\" and # inside."""\n', '    @property\n', '    def f(self):\n', '        return (1 +\n', '    2)\n',
+      '    x = "a\\\\"  # c\n', "    s = '''multi\n", "line ''' + 'b'\n", 'y = [\n', '    1]\n', 'z = 1 + \\\n', '    2\n', '@decorator\n',
+      'def g():\n', '    """"\n', '    q = ""\n', '    # comment (\n', 'else_value = 3\n', '    t = f"{a}" "b"\n',
+    ];
+    const rand = seededRandom(5);
+    const chars = ['a', ' ', '_', '1', '.', ',', '=', ':', '"', "'", '\\', '(', ')', '#', '\n'];
+    let neutral = 0;
+    for (let round = 0; round < 4000; round++) {
+      const text = Array.from({ length: 12 }, () => pieces[rand(pieces.length)]).join('');
+      // Half the edits next to a character the tokenizer reads.
+      const specials = [...text.matchAll(/["'\\()#\n]/g)].map((m) => m.index! + rand(2));
+      const at = rand(2) === 0 ? specials[rand(specials.length)] : rand(text.length + 1);
+      const removed = rand(3) === 0 ? Math.min(1, text.length - at) : 0;
+      const inserted = rand(3) === 0 ? '' : chars[rand(chars.length)];
+      const after = text.slice(0, at) + inserted + text.slice(at + removed);
+      const e = span(at, at + removed, inserted);
+      if (!tokenNeutral(text, after, e)) continue;
+      neutral++;
+      const delta = inserted.length - removed;
+      const moved = (starts: number[]) => starts.map((s) => (s > at ? s + delta : s));
+      for (const indent of [0, 4]) expect(statementStarts(after, 0, after.length, indent), `${JSON.stringify(text)} at ${at}`).toEqual(moved(statementStarts(text, 0, text.length, indent)));
+    }
+    expect(neutral).toBeGreaterThan(500);
   });
 });

@@ -11,6 +11,7 @@ import { appendArgument } from '../../server/src/engine/syntax';
 import type { Node } from '../../server/src/engine/parser';
 import { RULES } from '../../server/src/rules';
 import { loadEngine } from '../support/engine';
+import { seededRandom } from '../support/random';
 
 function probeRule(listeners: (seen: string[]) => Record<string, ((n: Node) => void) | (() => void)>, seen: string[]): AnyRule {
   return defineRule({
@@ -165,8 +166,7 @@ describe('incremental parsing', () => {
     const engine = await loadEngine();
     let text = 'import pandas as pd\n\ndef f(df):\n    return df.dropna()\n\nx = [1, 2, 3]\n'.repeat(20);
     let tree = engine.parser.parse(text);
-    let seed = 7;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(7);
     for (let i = 0; i < 50; i++) {
       const start = rand(text.length);
       const end = Math.min(text.length, start + rand(5));
@@ -210,8 +210,7 @@ describe('the live document', () => {
     let text = example;
     const doc = new PythonDocument(engine.parser, text, 1);
     doc.analyze(everyRule);
-    let seed = 11;
-    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const rand = seededRandom(11);
     const snippets = ['x', '\n', '(', ')', '', '"', 'df.values', '  ', '    ', '#', 'import torch\n', '\n    ', 'def g():\n    ', '\"\"\"', ':', 'if x:\n', '\n\n', '\\'];
     for (let i = 0; i < 200; i++) {
       // Sometimes two edits before one analysis, as when typing fast.
