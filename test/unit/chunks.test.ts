@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
 import { chunkStarts, statementStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
@@ -219,6 +219,33 @@ describe('a large class', () => {
     const after = (t: SyntaxTree) => t.chunks.filter((c) => c.base >= at - 'class _:\n'.length).map((c) => c.base);
     expect(after(engine.copy(typed)).length).toBeGreaterThan(30);
     expect(after(engine.copy(typed))).toEqual(after(liveCopy(engine, typed)));
+  });
+
+  it('is taken after a line in column 0 with a syntax error but no colon, which opens no block', async () => {
+    const engine = await loadEngine();
+    const text = largeClass();
+    const at = text.indexOf('    def method_31(');
+    const after = (t: SyntaxTree) => t.chunks.filter((c) => c.base >= at - 'class _:\n'.length).map((c) => c.base);
+    // A `.` typed in column 0: the statements under it are pieces, in a check as live.
+    let typed = `${text.slice(0, at)}.\n${text.slice(at)}`;
+    expect(after(engine.copy(typed)).length).toBeGreaterThan(30);
+    expect(after(engine.copy(typed))).toEqual(after(liveCopy(engine, typed)));
+    expect(engine.copy(typed).rootNode.toString()).toBe(liveCopy(engine, typed).rootNode.toString());
+    // A keystroke in a method after it parses that method again, not the rest of the class.
+    const doc = new PythonDocument(engine.parser, typed, 1);
+    const parse = vi.spyOn(engine.parser, 'parse');
+    const inMethod = typed.indexOf('\n', typed.indexOf('    def method_40(')) + 1;
+    const position = new LineIndex(typed).positionAt(inMethod);
+    doc.update([{ range: { start: position, end: position }, text: '    x = 1\n' }], 2);
+    typed = `${typed.slice(0, inMethod)}    x = 1\n${typed.slice(inMethod)}`;
+    expect(parse.mock.calls.reduce((n, [t]) => n + t.length, 0)).toBeLessThan(1000);
+    parse.mockRestore();
+    expectLikeFresh(doc.syntax(), liveCopy(engine, typed));
+    doc.dispose();
+    // With a colon, the line may open a block (one typed wrong): it is parsed with what follows.
+    typed = `${text.slice(0, at)}iff ready:\n${text.slice(at)}`;
+    expect(after(liveCopy(engine, typed))).toEqual(chunkStarts(typed).filter((s) => s >= at - 'class _:\n'.length));
+    expect(after(liveCopy(engine, typed))[0]).toBe(at);
   });
 
   it('is not taken for statements indented under a line when that line opens a block', async () => {

@@ -294,7 +294,10 @@ export class ChunkedModule {
       const parsed = this.parseArrays(headText, 'module');
       if (!parsed) return undefined;
       if (hosted) return hostArrays(parsed, this.parser.language);
-      return simpleStatements(parsed, this.parser.language) ? { arrays: parsed } : undefined;
+      // A line with a syntax error counts too when it has no colon (a `.` typed in column 0 inside a
+      // class): no block opens without one, so what is indented under it is not its body. Parsed whole
+      // instead, the rest of the class would be parsed again at every keystroke.
+      return simpleStatements(parsed, this.parser.language, !headText.includes(':')) ? { arrays: parsed } : undefined;
     });
     if (!head) return undefined;
     const body = memberStarts().map((m, i, all) => {

@@ -720,12 +720,12 @@ export function arraysHaveError(arrays: NodeArrays): boolean {
 }
 
 /**
- * Whether a copy is of simple statements only, without a syntax error: no block anywhere in it, so
- * that lines indented after it cannot be its body.
+ * Whether a copy is of simple statements only, without a syntax error (unless `broken` allows one):
+ * no block anywhere in it, so that lines indented after it cannot be its body.
  */
-export function simpleStatements(arrays: NodeArrays, language: Language): boolean {
+export function simpleStatements(arrays: NodeArrays, language: Language, broken = false): boolean {
   const { names } = languageTables(language);
-  if (arraysHaveError(arrays)) return false;
+  if (!broken && arraysHaveError(arrays)) return false;
   for (let i = 0; i < arrays.count; i++) if (names[arrays.types[i]] === 'block') return false;
   return true;
 }
