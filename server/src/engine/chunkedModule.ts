@@ -122,25 +122,30 @@ export class ChunkedModule {
   private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextSpan): Chunk[] {
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
-    let first = 0;
-    while (first + 1 < old.length && old[first + 1].start <= edit.start) first++;
-    first = Math.max(0, first - 1);
+    // (The last chunk starting at or before the edit, found by halving: a notebook has thousands.)
+    let lo = 0;
+    let hi = old.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (old[mid].start <= edit.start) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = Math.max(0, lo - 1);
     // Scan from there until a chunk starts where an old one did, after the edit: the rest is as it was.
     // An edit the tokenizer cannot notice needs no scan: every chunk starts where it did.
     let resume = old.length;
     const neutral = tokenNeutral(this.text, text, edit);
     let starts: number[];
     if (neutral) {
-      const holding = old.findIndex((c, i) => i >= first && c.end >= edit.oldEnd);
-      resume = holding + 1;
+      let holding = first;
+      while (holding < old.length && old[holding].end < edit.oldEnd) holding++;
+      resume = Math.min(holding + 1, old.length);
       starts = old.slice(first, resume).map((c) => c.start);
     } else {
-      const oldStarts = new Map<number, number>();
-      for (let i = first + 1; i < old.length; i++) if (old[i].start >= edit.oldEnd) oldStarts.set(old[i].start, i);
       starts = chunkStarts(text, old[first].start, forced, (offset) => {
         if (offset < edit.newEnd) return false;
-        const index = oldStarts.get(offset - delta);
-        if (index === undefined) return false;
+        const index = chunkStartingAt(old, offset - delta, first + 1);
+        if (index === undefined || old[index].start < edit.oldEnd) return false;
         resume = index;
         return true;
       });
@@ -169,8 +174,9 @@ export class ChunkedModule {
     const known: Parts = new Map();
     for (const c of replaced) if (!reused.has(c)) for (const [key, part] of c.parts ?? []) known.set(key, part);
     // The copies of the chunks kept whole: a piece of the same text elsewhere must not take them.
+    // (Only a piece of a chunk the edit reached can: without such pieces there is nothing to keep apart.)
     const kept = new Set<ChunkTree>();
-    for (const c of [...old.slice(0, first), ...reused, ...old.slice(resume)]) for (const copy of [c.copy, ...(c.pieces ?? [])]) kept.add(copy);
+    if (known.size > 0) for (const c of [...old.slice(0, first), ...reused, ...old.slice(resume)]) for (const copy of [c.copy, ...(c.pieces ?? [])]) kept.add(copy);
     starts.forEach((start, i) => {
       const end = starts[i + 1] ?? rescanEnd;
       const untouched = untouchedAt[i];
@@ -356,6 +362,19 @@ export class ChunkedModule {
   private release(chunks: readonly Chunk[]): void {
     for (const c of chunks) c.tree?.delete();
   }
+}
+
+/** The index of the chunk in `chunks` (from `from` on) that starts at `start`, if one does. */
+function chunkStartingAt(chunks: readonly Chunk[], start: number, from: number): number | undefined {
+  let lo = from;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunks[mid].start < start) lo = mid + 1;
+    else if (chunks[mid].start > start) hi = mid - 1;
+    else return mid;
+  }
+  return undefined;
 }
 
 /** An unchanged chunk, now at `[start, end)` (moved in place: the old list of chunks is dropped). */
