@@ -122,15 +122,7 @@ export class ChunkedModule {
   private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextSpan): Chunk[] {
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
-    // (The last chunk starting at or before the edit, found by halving: a notebook has thousands.)
-    let lo = 0;
-    let hi = old.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (old[mid].start <= edit.start) lo = mid;
-      else hi = mid - 1;
-    }
-    const first = Math.max(0, lo - 1);
+    const first = Math.max(0, lastStartingBy(old, edit.start, 0) - 1);
     // Scan from there until a chunk starts where an old one did, after the edit: the rest is as it was.
     // An edit the tokenizer cannot notice needs no scan: every chunk starts where it did.
     let resume = old.length;
@@ -144,8 +136,8 @@ export class ChunkedModule {
     } else {
       starts = chunkStarts(text, old[first].start, forced, (offset) => {
         if (offset < edit.newEnd) return false;
-        const index = chunkStartingAt(old, offset - delta, first + 1);
-        if (index === undefined || old[index].start < edit.oldEnd) return false;
+        const index = lastStartingBy(old, offset - delta, first + 1);
+        if (index <= first || old[index].start !== offset - delta || old[index].start < edit.oldEnd) return false;
         resume = index;
         return true;
       });
@@ -364,17 +356,19 @@ export class ChunkedModule {
   }
 }
 
-/** The index of the chunk in `chunks` (from `from` on) that starts at `start`, if one does. */
-function chunkStartingAt(chunks: readonly Chunk[], start: number, from: number): number | undefined {
-  let lo = from;
+/**
+ * The index of the last chunk from `from` on that starts at or before `offset` (`from - 1` when none
+ * does), found by halving: a notebook has thousands of chunks.
+ */
+function lastStartingBy(chunks: readonly Chunk[], offset: number, from: number): number {
+  let lo = from - 1;
   let hi = chunks.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (chunks[mid].start < start) lo = mid + 1;
-    else if (chunks[mid].start > start) hi = mid - 1;
-    else return mid;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
   }
-  return undefined;
+  return lo;
 }
 
 /** An unchanged chunk, now at `[start, end)` (moved in place: the old list of chunks is dropped). */
