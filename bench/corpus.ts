@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chunkStarts } from '../server/src/engine/chunks';
+import { topLevelStarts } from '../server/src/engine/chunks';
 import { seededRandom } from '../test/support/random';
 
 /**
@@ -76,7 +76,7 @@ function listPython(root: string): string[] {
  */
 function notebookFrom(text: string, rand: (n: number) => number): string {
   const lines = text.split('\n');
-  const starts = new Set(chunkStarts(text));
+  const starts = new Set(topLevelStarts(text));
   const cells: string[][] = [];
   let current: string[] = [];
   let want = 5 + rand(36);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
-import { chunkStarts, statementStarts } from '../../server/src/engine/chunks';
+import { chunkStarts, memberStarts, statementStarts, topLevelStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
@@ -18,12 +18,17 @@ function expectLikeFresh(live: SyntaxTree, fresh: SyntaxTree, label?: string): v
   expect(live.rootNode.toString(), label).toBe(fresh.rootNode.toString());
 }
 
-/** The first line of every chunk. */
-function chunkLines(text: string, forced: number[] = []): string[] {
-  return chunkStarts(text, 0, forced).map((s) => text.slice(s, text.indexOf('\n', s) === -1 ? undefined : text.indexOf('\n', s)));
+/** The first line at each offset. */
+function linesAt(text: string, starts: readonly number[]): string[] {
+  return starts.map((s) => text.slice(s, text.indexOf('\n', s) === -1 ? undefined : text.indexOf('\n', s)));
 }
 
-describe('top-level chunks', () => {
+/** The first line of every top-level statement, as the scan that chunks group reads them. */
+function chunkLines(text: string, forced: number[] = []): string[] {
+  return linesAt(text, topLevelStarts(text, 0, forced));
+}
+
+describe('top-level statements', () => {
   it('start at each top-level statement in column 0', () => {
     const text = 'import os\nx = 1\n\ndef f():\n    return 1\n\nclass C:\n    pass\n';
     expect(chunkLines(text)).toEqual(['import os', 'x = 1', 'def f():', 'class C:']);
@@ -77,10 +82,64 @@ describe('top-level chunks', () => {
     expect(chunkLines(text, [9, 13])).toEqual(['x = foo(', '"""', 'still open']);
   });
 
+});
+
+describe('top-level chunks', () => {
+  /** The first line of every chunk. */
+  const chunks = (text: string, forced: number[] = []) => linesAt(text, chunkStarts(text, 0, forced));
+  const header = 'import os\nimport re\n';
+
+  it('group the statements after a definition with it, and start at each definition', () => {
+    const text = `${header}x = 1\ny = 2\n\ndef f():\n    return 1\n\nz = f()\nif z:\n    print(z)\nasync def g():\n    pass\n`;
+    expect(chunks(text)).toEqual(['import os', 'x = 1', 'def f():', 'async def g():']);
+    // Whatever grouping does, its chunks are made of whole statements.
+    for (const s of chunkStarts(text)) expect(topLevelStarts(text)).toContain(s);
+  });
+
+  it('keep a class, and a decorated definition, alone', () => {
+    const text = `${header}x = 1\nclass C:\n    pass\ny = C()\n@cache\ndef f():\n    pass\nz = f()\nw = 2\n`;
+    expect(chunks(text)).toEqual(['import os', 'x = 1', 'class C:', 'y = C()', '@cache', 'z = f()']);
+  });
+
+  it('keep the first two lines of a file apart, which an analysis reads differently', () => {
+    expect(chunks('#!/usr/bin/env python\nimport os\nimport re\nx = 1\n')).toEqual(['#!/usr/bin/env python', 'import re']);
+  });
+
+  it('start again once a chunk has run for 40 lines', () => {
+    const text = header + Array.from({ length: 100 }, (_, i) => `x${i} = ${i}\n`).join('');
+    expect(chunks(text)).toEqual(['import os', 'x0 = 0', 'x40 = 40', 'x80 = 80']);
+  });
+
+  it('do not group what follows a line with statements indented under it that opens no block', () => {
+    // A line typed in column 0 inside a class: the rest of the class is parsed in pieces under it.
+    const text = `${header}x = 1\nbroken\n    def m(self):\n        pass\ny = 2\nz = 3\n`;
+    expect(chunks(text)).toEqual(['import os', 'x = 1', 'y = 2']);
+    // Under a line that opens a block, it is the block.
+    expect(chunks(text.replace('broken', 'if ready:'))).toEqual(['import os', 'x = 1']);
+  });
+
+  it('start where a scan that found no unclosed bracket starts, after a definition ends it', () => {
+    const text = `${header}x = 1\ny = 2\ndef f():\n    pass\nz = 3\n`;
+    const broken = text.replace('x = 1', 'x = (1');
+    const at = text.indexOf('x = 1');
+    expect(chunkStarts(broken)).toEqual(chunkStarts(text).map((s) => (s > at ? s + 1 : s)));
+    expect(chunks(broken.replace('def f', 'class F'))).toEqual(['import os', 'x = (1', 'class F():', 'z = 3']);
+  });
+
+  it('always start at a forced offset (a notebook cell)', () => {
+    const text = `${header}x = 1\ny = 2\nz = 3\n`;
+    expect(chunks(text, [text.indexOf('y = 2')])).toEqual(['import os', 'x = 1', 'y = 2']);
+  });
+
+  it('group a class body as the top level is grouped: each definition starts a piece', () => {
+    const text = 'class C:\n    a = 1\n    b = 2\n    def f(self):\n        pass\n    c = 3\n    @property\n    def g(self):\n        pass\n    d = 4\n';
+    expect(linesAt(text, memberStarts(text, 0, text.length, 4))).toEqual(['class C:', '    a = 1', '    def f(self):', '    @property']);
+  });
+
   it('can resume from a chunk start and stop early', () => {
-    const text = 'a = 1\nb = 2\nc = 3\nd = 4\n';
-    expect(chunkStarts(text, 6)).toEqual([6, 12, 18]);
-    expect(chunkStarts(text, 0, [], (offset) => offset === 12)).toEqual([0, 6]);
+    const text = 'def a(): 1\ndef b(): 2\ndef c(): 3\ndef d(): 4\n';
+    expect(chunkStarts(text, 11)).toEqual([11, 22, 33]);
+    expect(chunkStarts(text, 0, [], (offset) => offset === 22)).toEqual([0, 11]);
   });
 
   it('parse to the same tree as the whole file, for every example and fixture', async () => {

@@ -1,4 +1,4 @@
-import { chunkStarts, indentOf, startsStatement, statementStarts } from './chunks';
+import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, statementStarts } from './chunks';
 import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
@@ -134,8 +134,10 @@ export class ChunkedModule {
       resume = Math.min(holding + 1, old.length);
       starts = old.slice(first, resume).map((c) => c.start);
     } else {
+      // A chunk start in a file's first two lines is read differently (see chunks.ts): no resuming there.
+      const header = Math.max(headerEnd(text), headerEnd(this.text) + delta);
       starts = chunkStarts(text, old[first].start, forced, (offset) => {
-        if (offset < edit.newEnd) return false;
+        if (offset < edit.newEnd || offset < header) return false;
         const index = lastStartingBy(old, offset - delta, first + 1);
         if (index <= first || old[index].start !== offset - delta || old[index].start < edit.oldEnd) return false;
         resume = index;
@@ -452,7 +454,7 @@ function firstBodyStatement(text: string, line: number, start: number, end: numb
 
 /** Where the statements indented under a line start in `[start, end)`, at `indent` (see `firstBodyStatement`). */
 function bodyStarts(text: string, start: number, end: number, indent: number): number[] {
-  const starts = statementStarts(text, start, end, indent);
+  const starts = scanMembers(text, start, end, indent);
   // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
   return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
 }

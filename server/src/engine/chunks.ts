@@ -26,6 +26,17 @@ const APOSTROPHE = 39;
 
 const CONTINUATIONS = ['else', 'elif', 'except', 'finally'];
 const RECOVERY = ['def', 'class', 'async'];
+/** What a statement that opens a block starts with (a decorator too: a definition follows). */
+const COMPOUND = ['def', 'class', 'async', 'if', 'for', 'while', 'with', 'try', 'match'];
+
+/**
+ * A chunk takes the top-level statements that start within this many lines of its first one: fewer,
+ * larger chunks cost a live document less to keep between keystrokes than one per statement, and an
+ * edit still re-parses a few dozen lines. A class, or a decorated definition, is a chunk alone (a
+ * large class is parsed in pieces: see chunkedModule.ts), and so is what starts in the file's first
+ * two lines, which an analysis reads differently.
+ */
+const GROUP_LINES = 40;
 
 /**
  * The offsets at which chunks start, from `from` (itself a chunk start) onwards; the first is
@@ -33,7 +44,12 @@ const RECOVERY = ['def', 'class', 'async'];
  * `stop(offset)` may end the scan early at a chunk start: the caller knows the rest.
  */
 export function chunkStarts(text: string, from = 0, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
-  return statementStarts(text, from, text.length, 0, forced, stop);
+  return scan(text, from, text.length, 0, forced, stop, GROUP_LINES);
+}
+
+/** Where each top-level statement starts, by the reading `chunkStarts` groups. */
+export function topLevelStarts(text: string, from = 0, forced: readonly number[] = []): number[] {
+  return statementStarts(text, from, text.length, 0, forced);
 }
 
 /**
@@ -41,6 +57,25 @@ export function chunkStarts(text: string, from = 0, forced: readonly number[] = 
  * one), by the same reading as `chunkStarts`: the members of a class body, for one.
  */
 export function statementStarts(text: string, from: number, end: number, indent: number, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
+  return scan(text, from, end, indent, forced, stop, 0);
+}
+
+/**
+ * Where the pieces of a class body start in `[from, end)` (`from` is the class): its statements at
+ * `indent` columns, grouped as `chunkStarts` groups top-level statements.
+ */
+export function memberStarts(text: string, from: number, end: number, indent: number): number[] {
+  return scan(text, from, end, indent, [], undefined, GROUP_LINES);
+}
+
+/** Where a file's third line starts (its end when it has fewer lines). */
+export function headerEnd(text: string): number {
+  const second = text.indexOf('\n', text.indexOf('\n') + 1);
+  return second === -1 ? text.length : second + 1;
+}
+
+/** `group`: for top-level chunks, statements grouped by `GROUP_LINES` (0: one start per statement). */
+function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number): number[] {
   const starts = [from];
   let depth = 0;
   /** The quote of the string the scan is in (0 when in none), and whether it is triple. */
@@ -50,6 +85,18 @@ export function statementStarts(text: string, from: number, end: number, indent:
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
 
+  // For grouping: lines since `from`, and the line, offset and kind of the last chunk start.
+  let line = 0;
+  let startLine = 0;
+  let startAt = from;
+  // (Only at the top level: a class's statements are all parsed as its body.)
+  const top = group > 0 && indent === 0;
+  let afterAlone = top && standsAlone(text, from);
+  // Whether the statement the scan is in opens a block, and whether one that does not has statements indented under it.
+  let compound = top && opensBlock(text, from);
+  let nestedSimple = false;
+  const header = top ? headerEnd(text) : 0;
+
   let i = from;
   // A line start is looked at when reached after a line break that no backslash escaped.
   let lineStart = false;
@@ -57,6 +104,7 @@ export function statementStarts(text: string, from: number, end: number, indent:
     if (lineStart) {
       lineStart = false;
       let start = false;
+      let grouped = false;
       if (nextForced < forced.length && forced[nextForced] === i) {
         // A cell starts afresh, as a scan from it would: a decorator in its first line joins the next.
         nextForced++;
@@ -64,18 +112,35 @@ export function statementStarts(text: string, from: number, end: number, indent:
         quote = 0;
         afterDecorator = indent === 0 && text.charCodeAt(i) === AT;
         start = true;
-      } else if (quote === 0 && indentOf(text, i) === indent && startsStatement(text, i + indent)) {
-        const at = i + indent;
-        if (depth === 0) start = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS);
-        else if (startsWithWord(text, at, RECOVERY)) {
-          depth = 0;
-          start = !afterDecorator;
+      } else if (quote === 0) {
+        const lead = indentOf(text, i);
+        if (lead === indent && startsStatement(text, i + indent)) {
+          const at = i + indent;
+          if (depth === 0) start = grouped = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS);
+          else if (startsWithWord(text, at, RECOVERY)) {
+            depth = 0;
+            start = !afterDecorator;
+          }
+          if (depth === 0) afterDecorator = text.charCodeAt(at) === AT;
+        } else if (top && lead > 0 && depth === 0 && !compound && startsStatement(text, i + lead)) {
+          // Indented under a statement that opens no block (a line typed in column 0 inside a class):
+          // what follows is not grouped with it (see `ChunkedModule.split`).
+          nestedSimple = true;
         }
-        if (depth === 0) afterDecorator = text.charCodeAt(at) === AT;
+      }
+      // A statement joins the chunk before it unless that chunk is long enough, or either stands alone.
+      // (In a class, `from` is its header: the first statement of its body starts the first piece.)
+      if (start && grouped && group > 0 && joins(text, i + indent) && line - startLine < group && (top ? !(afterAlone || nestedSimple || (startAt < header && i >= header)) : starts.length > 1)) start = false;
+      if (top && (grouped || start)) {
+        compound = opensBlock(text, i);
+        nestedSimple = false;
       }
       if (start) {
         if (stop?.(i)) return starts;
         starts.push(i);
+        startLine = line;
+        startAt = i;
+        afterAlone = top && standsAlone(text, i);
       }
     }
     const c = text.charCodeAt(i);
@@ -83,11 +148,14 @@ export function statementStarts(text: string, from: number, end: number, indent:
       // A string in single quotes ends with its line (unclosed, it is a syntax error).
       if (!triple) quote = 0;
       lineStart = true;
+      line++;
       i++;
       continue;
     }
     if (c === BACKSLASH) {
       // Escapes the next character: in a string, a quote; anywhere, a line break, which joins the lines.
+      const next = text.charCodeAt(i + 1);
+      if (next === NEWLINE || (next === CARRIAGE && text.charCodeAt(i + 2) === NEWLINE)) line++;
       i += text.charCodeAt(i + 1) === CARRIAGE && text.charCodeAt(i + 2) === NEWLINE ? 3 : 2;
       // A cell boundary is a boundary even after a backslash.
       if (nextForced < forced.length && forced[nextForced] === i) lineStart = true;
@@ -129,6 +197,25 @@ export function statementStarts(text: string, from: number, end: number, indent:
     i++;
   }
   return starts;
+}
+
+/** Whether the statement at `at` opens a block, by its first word (or is decorated). */
+function opensBlock(text: string, at: number): boolean {
+  return text.charCodeAt(at) === AT || startsWithWord(text, at, COMPOUND);
+}
+
+/**
+ * Whether the statement at `at` may join the chunk before it: not a definition, which starts one
+ * (so that where a definition in column 0 ends an unclosed bracket, the chunks after it are those a
+ * scan that found no bracket makes).
+ */
+function joins(text: string, at: number): boolean {
+  return text.charCodeAt(at) !== AT && !startsWithWord(text, at, RECOVERY);
+}
+
+/** Whether the statement at `at` (in column 0) is a chunk alone: a class, or a decorated definition. */
+function standsAlone(text: string, at: number): boolean {
+  return text.charCodeAt(at) === AT || startsWithWord(text, at, ['class']);
 }
 
 /** The number of spaces and tabs a line starts with. */
