@@ -537,8 +537,11 @@ export class SemanticModel {
     }
     // Rebinding `x` forgets what was known of `x.attr` (found through an index: modules bind thousands of names).
     if (binding.type === 'value') {
-      const head = dot === -1 ? name : name.slice(0, dot);
-      for (const key of scope.dotted.get(head) ?? []) if (key.startsWith(name + '.')) scope.bindings.delete(key);
+      const keys = scope.dotted.get(dot === -1 ? name : name.slice(0, dot));
+      if (keys) {
+        const prefix = `${name}.`;
+        for (const key of keys) if (key.startsWith(prefix)) scope.bindings.delete(key);
+      }
     }
   }
 
