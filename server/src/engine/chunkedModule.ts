@@ -9,7 +9,7 @@ import { applyEdit, type PythonParser, type Tree } from './parser';
  * parsed again (incrementally when the chunk kept its extent and its tree) and copied again; the
  * others are moved to their new offsets. How broken the rest of the file is does not matter: an
  * unclosed bracket stays in its chunk. A large chunk is parsed in pieces (see `split`), so that an
- * edit in a class of thousands of lines re-parses one statement of its body.
+ * edit in a class of thousands of lines re-parses one method of its body.
  */
 
 interface Chunk {
@@ -249,7 +249,8 @@ export class ChunkedModule {
    * A large chunk parsed in pieces, so that an edit in it re-parses one piece and the other pieces
    * keep their chunks (and what their analysis found). Two shapes have pieces, each parsed, for valid
    * code, to the tree tree-sitter gives the whole chunk:
-   * - a class: its header (with `pass` for a body) hosts a chunk for each statement of its body;
+   * - a class: its header (with `pass` for a body) hosts a chunk for each piece of its body (a
+   *   definition and the statements after it: see `memberStarts`);
    * - simple statements in column 0 (no block), with statements indented under them (the rest of a
    *   class after a line typed in column 0 inside it): tree-sitter reads those statements as top-level
    *   ones, and so does the copy.

@@ -1,6 +1,7 @@
 /**
  * Where a module splits into top-level chunks that tree-sitter can parse one by one: a chunk starts
- * on a line that begins, in column 0, a new top-level statement. Parsing chunk by chunk gives the
+ * on a line that begins, in column 0, a new top-level statement, and takes the statements after it
+ * that are not definitions (see `GROUP_LINES`). Parsing chunk by chunk gives the
  * same tree as parsing the whole module when the code is valid, and keeps a syntax error (an
  * unclosed bracket typed a moment ago) inside its own chunk, so an edit re-parses one chunk however
  * broken the rest of the file is.
@@ -30,11 +31,13 @@ const RECOVERY = ['def', 'class', 'async'];
 const COMPOUND = ['def', 'class', 'async', 'if', 'for', 'while', 'with', 'try', 'match'];
 
 /**
- * A chunk takes the top-level statements that start within this many lines of its first one: fewer,
- * larger chunks cost a live document less to keep between keystrokes than one per statement, and an
- * edit still re-parses a few dozen lines. A class, or a decorated definition, is a chunk alone (a
- * large class is parsed in pieces: see chunkedModule.ts), and so is what starts in the file's first
- * two lines, which an analysis reads differently.
+ * A definition (`def`, `async def`) starts a chunk, which takes the statements after it that are not
+ * definitions, up to this many lines from its start: fewer chunks cost a live document less to keep
+ * between keystrokes than one per statement (a notebook of 300 cells has a thousand), and an edit
+ * still re-parses about as much. A class, or a decorated definition, is a chunk alone (a large class
+ * is parsed in pieces: see chunkedModule.ts), and so is what starts in the file's first two lines,
+ * which an analysis reads differently. Where a chunk starts depends only on the text near it, so
+ * that the scan after an edit soon finds the chunks it found before (see `ChunkedModule.edited`).
  */
 const GROUP_LINES = 40;
 
@@ -74,7 +77,7 @@ export function headerEnd(text: string): number {
   return second === -1 ? text.length : second + 1;
 }
 
-/** `group`: for top-level chunks, statements grouped by `GROUP_LINES` (0: one start per statement). */
+/** `group`: statements grouped as `GROUP_LINES` says, up to that many lines (0: one start per statement). */
 function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number): number[] {
   const starts = [from];
   let depth = 0;
@@ -128,7 +131,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           nestedSimple = true;
         }
       }
-      // A statement joins the chunk before it unless that chunk is long enough, or either stands alone.
+      // A statement that is not a definition joins the chunk before it, unless that chunk is long enough
+      // or a class, it is a class itself, or it follows the file's first two lines.
       // (In a class, `from` is its header: the first statement of its body starts the first piece.)
       if (start && grouped && group > 0 && joins(text, i + indent) && line - startLine < group && (top ? !(afterAlone || nestedSimple || (startAt < header && i >= header)) : starts.length > 1)) start = false;
       if (top && (grouped || start)) {

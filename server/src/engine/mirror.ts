@@ -49,8 +49,8 @@ export interface NodeArrays {
 
 /**
  * One chunk's nodes, in document order. A large class is several chunks (see chunkedModule.ts): its
- * header, whose body block holds no statement, is the host; each statement of the body is a guest
- * chunk whose top-level nodes are children of the host's block. The nodes of the header that hold the
+ * header, whose body block holds no statement, is the host; each piece of the body (a method and the
+ * statements after it) is a guest chunk whose top-level nodes are children of the host's block. The nodes of the header that hold the
  * block take their extent and errors from the guests.
  */
 export class ChunkTree {

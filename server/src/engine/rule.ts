@@ -43,10 +43,10 @@ export interface RuleMeta {
   requires?: string[];
   /**
    * Whether the rule works chunk by chunk, so that a live document can skip the chunks an edit did
-   * not reach. A chunk is a top-level statement (a few, when joined by a decorator, `else` or a
-   * backslash); every notebook cell starts one. A large class is several: its header, walked every
-   * time, then one chunk per statement of its body (walked inside the class: its scope is open, and
-   * `node.parent` leads to it). A local rule:
+   * not reach. A chunk is a top-level definition with the statements after it, or a class alone (see
+   * chunks.ts); every notebook cell starts one. A large class is several: its header, walked every
+   * time, then one chunk per method of its body, with the statements after it (walked inside the
+   * class: its scope is open, and `node.parent` leads to it). A local rule:
    * - keeps nothing in its listeners from one chunk to the next: what later decisions need it returns
    *   from `chunk:exit` (and resets), and `module:exit` reads those facts in `context.chunkFacts`;
    * - decides what to report while walking a chunk from that chunk alone, the semantic model's answers
