@@ -140,6 +140,20 @@ describe('fingerprints', () => {
     expect(await prints(renamed)).toEqual(before);
   });
 
+  it('name the definitions a finding is in, in whatever block they are', async () => {
+    const head = 'import pandas as pd\ndf = pd.read_csv("a")\n\n';
+    const blocks = [
+      ['if ready:', ''], ['if ready:\n    pass\nelif later:', ''], ['if ready:\n    pass\nelse:', ''], ['for x in xs:', ''],
+      ['while ready:', ''], ['try:', '\nexcept E:\n    pass'], ['try:\n    pass\nexcept E:', ''], ['try:\n    pass\nfinally:', ''],
+      ['with ctx:', ''], ['match x:\n    case 1:', ''], ['class Holder:', ''], ['@wraps\ndef holder():', ''],
+    ];
+    for (const [open, close] of blocks) {
+      const depth = open.includes('case') ? '        ' : '    ';
+      const text = `${head}${open}\n${depth}def inner():\n${depth}    return df.values\n${close}\n`;
+      expect(await prints(text.replace('def inner', 'def other')), open).not.toEqual(await prints(text));
+    }
+  });
+
   it('tell identical findings in one scope apart, and change with the scope', async () => {
     const twice = await prints(body + 'y = df.values\n');
     expect(new Set(twice).size).toBe(3);
