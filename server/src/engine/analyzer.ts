@@ -502,7 +502,7 @@ class FindingBuilder {
       const key = `${f.ruleId}\u0000${this.scopePath(f.start)}\u0000${snippet}`;
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
-      f.fingerprint = createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 16);
+      f.fingerprint = fingerprintOf(`${key}\u0000${n}`);
     }
   }
 
@@ -516,6 +516,23 @@ class FindingBuilder {
     }
     return names.reverse().join('.');
   }
+}
+
+/**
+ * The fingerprints made lately, by what they hash: a live document's analysis finds, at each
+ * keystroke, mostly the findings it found before. Dropped whole when it grows large.
+ */
+const fingerprints = new Map<string, string>();
+const MAX_FINGERPRINTS = 5_000;
+
+function fingerprintOf(key: string): string {
+  let print = fingerprints.get(key);
+  if (print === undefined) {
+    if (fingerprints.size >= MAX_FINGERPRINTS) fingerprints.clear();
+    print = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    fingerprints.set(key, print);
+  }
+  return print;
 }
 
 /**
