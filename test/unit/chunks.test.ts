@@ -662,6 +662,37 @@ describe('the live module', () => {
   });
 });
 
+describe('the live module, grouped', () => {
+  it('holds the chunks a fresh parse makes while statements and definitions come, go and break', async () => {
+    const engine = await loadEngine();
+    const pool = ['x = 1', 'y = f(x)', 'def f(a):', '    return a', 'class C:', '    z = 2', '@wraps', 'if x:', 'import os', '', 'w = (', ')', '"""', '# note'];
+    const rand = seededRandom(11);
+    const lines = Array.from({ length: 120 }, (_, i) => pool[i % 10]);
+    const doc = new PythonDocument(engine.parser, lines.join('\n'), 1);
+    for (let i = 0; i < 150; i++) {
+      // A third of the edits in the first lines, which start chunks of their own.
+      const at = rand(3) === 0 ? rand(3) : rand(lines.length - 1);
+      const op = rand(3);
+      if (op === 0) {
+        const line = pool[rand(pool.length)];
+        doc.update([{ range: { start: { line: at, column: 0 }, end: { line: at, column: 0 } }, text: line + '\n' }], doc.version + 1);
+        lines.splice(at, 0, line);
+      } else if (op === 1 && lines.length > 10) {
+        doc.update([{ range: { start: { line: at, column: 0 }, end: { line: at + 1, column: 0 } }, text: '' }], doc.version + 1);
+        lines.splice(at, 1);
+      } else {
+        // A character typed at the start of a line or after its first word: `def` and `class` come and go.
+        const column = rand(2) === 0 ? 0 : Math.min(lines[at].length, lines[at].indexOf(' ') + 1);
+        const ch = ['d', ' ', '(', '@', 'x', '"'][rand(6)];
+        doc.update([{ range: { start: { line: at, column }, end: { line: at, column } }, text: ch }], doc.version + 1);
+        lines[at] = lines[at].slice(0, column) + ch + lines[at].slice(column);
+      }
+      expectLikeFresh(doc.syntax(), liveCopy(engine, lines.join('\n')), `edit ${i}`);
+    }
+    doc.dispose();
+  });
+});
+
 describe('the live notebook', () => {
   it('finds after every cell edit what a fresh analysis of the notebook finds', async () => {
     const engine = await loadEngine();

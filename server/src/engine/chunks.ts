@@ -27,7 +27,7 @@ const APOSTROPHE = 39;
 
 const CONTINUATIONS = ['else', 'elif', 'except', 'finally'];
 const RECOVERY = ['def', 'class', 'async'];
-/** What a statement that opens a block starts with (a decorator too: a definition follows). */
+/** What a statement that opens a block starts with (see `opensBlock`, which counts a decorator too). */
 const COMPOUND = ['def', 'class', 'async', 'if', 'for', 'while', 'with', 'try', 'match'];
 
 /**
@@ -95,7 +95,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   // (Only at the top level: a class's statements are all parsed as its body.)
   const top = group > 0 && indent === 0;
   let afterAlone = top && standsAlone(text, from);
-  // Whether the statement the scan is in opens a block, and whether one that does not has statements indented under it.
+  // Whether the statement the scan is in opens a block; whether, opening none, it has statements indented under it.
   let compound = top && opensBlock(text, from);
   let nestedSimple = false;
   const header = top ? headerEnd(text) : 0;
@@ -131,8 +131,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           nestedSimple = true;
         }
       }
-      // A statement that is not a definition joins the chunk before it, unless that chunk is long enough
-      // or a class, it is a class itself, or it follows the file's first two lines.
+      // A statement joins the chunk before it unless it is a definition or a class (which start one), that
+      // chunk is long enough or stands alone, or the statement is the first after the file's first two lines.
       // (In a class, `from` is its header: the first statement of its body starts the first piece.)
       if (start && grouped && group > 0 && joins(text, i + indent) && line - startLine < group && (top ? !(afterAlone || nestedSimple || (startAt < header && i >= header)) : starts.length > 1)) start = false;
       if (top && (grouped || start)) {
