@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { headerEnd } from './chunks';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
@@ -224,7 +225,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     }
   };
   // A file header (row 0 or 1) is read differently (a shebang, an encoding line): its chunk is never reused.
-  const firstLines = text.indexOf('\n', text.indexOf('\n') + 1) + 1 || text.length;
+  const firstLines = headerEnd(text);
   const syntaxErrors: Node[] = [];
   dispatch(everything.enter[tree.moduleTypeId] ?? [], tree.rootNode, everything);
   walkNamed(
