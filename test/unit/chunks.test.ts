@@ -167,6 +167,20 @@ describe('top-level chunks', () => {
     expect(checked).toBeGreaterThan(30);
   });
 
+  it('are not made for a check of a file without syntax errors: one chunk, or one per notebook cell', async () => {
+    const engine = await loadEngine();
+    const text = 'import numpy as np\n\ndef a():\n    return 1\n\nx = a()\n\nclass B:\n    pass\n';
+    expect(liveCopy(engine, text).chunks.length).toBeGreaterThan(2);
+    expect(engine.copy(text).chunks.map((c) => c.base)).toEqual([0]);
+    expect(engine.copy(text).rootNode.toString()).toBe(liveCopy(engine, text).rootNode.toString());
+    const cells = [0, text.indexOf('def a'), text.indexOf('class B')];
+    expect(engine.copy(text, cells).chunks.map((c) => c.base)).toEqual(cells);
+    // A syntax error, or statements indented under a line in column 0: chunked as a live document is.
+    for (const other of [`${text}y = (\n`, `${text}a\n    b = 1\n`]) {
+      expect(engine.copy(other).chunks.map((c) => c.base), other).toEqual(liveCopy(engine, other).chunks.map((c) => c.base));
+    }
+  });
+
   it('keep analysing the code after an unclosed bracket', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, { select: ['meta', 'dataframe-values'] });

@@ -1,11 +1,11 @@
 import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, statementStarts } from './chunks';
-import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, indentedStatement, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
  * A module parsed chunk by chunk (see chunks.ts), with the JavaScript copy of each chunk. Made afresh,
  * a module without a syntax error is parsed once and its copy cut at the chunk starts, which is what
- * parsing each chunk gives (see `parseAndCut`). After an edit only the chunks the edit reached are
+ * parsing each chunk gives (see `parseFresh`). After an edit only the chunks the edit reached are
  * parsed again (incrementally when the chunk kept its extent and its tree) and copied again; the
  * others are moved to their new offsets. How broken the rest of the file is does not matter: an
  * unclosed bracket stays in its chunk. A large chunk is parsed in pieces (see `split`), so that an
@@ -101,9 +101,7 @@ export class ChunkedModule {
     const builder = SyntaxTree.build(text, this.parser.language);
     if (!edit || old.length === 0) {
       this.release(old);
-      const starts = chunkStarts(text, 0, forced);
-      const cut = this.parseAndCut(text, starts);
-      this.chunks = starts.map((start, i) => this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]));
+      this.chunks = this.parseFresh(builder, text, forced);
     } else {
       this.chunks = this.edited(builder, old, text, forced, edit);
     }
@@ -212,7 +210,7 @@ export class ChunkedModule {
     return { start, end, tree, copy: builder.copy(this.parser, tree, start) };
   }
 
-  /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseAndCut`). */
+  /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseFresh`). */
   private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, whole?: NodeArrays): Chunk {
     // Pieces serve the edits of a live document. For one analysis, a class cut from a parse of the module
     // without errors stays whole: its pieces would hold the same trees. Any other large chunk is parsed
@@ -224,17 +222,30 @@ export class ChunkedModule {
   }
 
   /**
-   * A module without a syntax error parses, whole, to the trees its chunks parse to one by one: parsed
-   * once and cut at the chunk starts, its chunks cost one parse instead of one each. Undefined where
-   * the parse has an error, or a top-level node crosses a chunk start: the chunks are then parsed alone.
+   * A module parsed afresh. Without a syntax error it parses, whole, to the trees its chunks parse to
+   * one by one: parsed once and cut at the chunk starts, its chunks cost one parse instead of one each.
+   * Where the parse has an error, or a top-level node crosses a chunk start, the chunks are parsed alone.
+   * For one analysis, no edit will follow: a module without an error is cut only where `forced` (a
+   * notebook's cells) says, so that its text needs no scan for where its statements start (unless
+   * statements are indented under a line in column 0, which are read in pieces, as a live document's).
    */
-  private parseAndCut(text: string, starts: readonly number[]): NodeArrays[] | undefined {
+  private parseFresh(builder: SyntaxTreeBuilder, text: string, forced: readonly number[]): Chunk[] {
     const tree = this.parser.parse(text);
+    let whole: NodeArrays | undefined;
     try {
-      return tree.rootNode.hasError ? undefined : cutAt(copyArrays(this.parser, tree)!, starts, text.length);
+      whole = tree.rootNode.hasError ? undefined : copyArrays(this.parser, tree);
     } finally {
       tree.delete();
     }
+    // Statements indented under a line in column 0 are parsed in pieces, as a live document's are.
+    if (whole && !this.live && !indentedStatement(whole, text, this.parser.language)) {
+      const starts = [0, ...forced.filter((f, i) => f > 0 && f < text.length && f !== forced[i - 1])];
+      const cut = cutAt(whole, starts, text.length);
+      if (cut) return cut.map((arrays, i) => ({ start: starts[i], end: starts[i + 1] ?? text.length, tree: undefined, copy: builder.adopt(arrays, starts[i]) }));
+    }
+    const starts = chunkStarts(text, 0, forced);
+    const cut = whole && cutAt(whole, starts, text.length);
+    return starts.map((start, i) => this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]));
   }
 
   private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {

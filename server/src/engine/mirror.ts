@@ -730,6 +730,22 @@ export function simpleStatements(arrays: NodeArrays, language: Language, broken 
   return true;
 }
 
+/**
+ * Whether a top-level statement of `arrays` (the copy of `text`'s parse) is indented: tree-sitter reads
+ * the statements indented under a simple statement in column 0 as top-level ones. Comments may be
+ * indented anywhere; a statement after a `;` is not indented.
+ */
+export function indentedStatement(arrays: NodeArrays, text: string, language: Language): boolean {
+  const { names } = languageTables(language);
+  for (let i = 0; i < arrays.count; i = arrays.after[i]) {
+    let k = arrays.starts[i];
+    if (k === 0 || text.charCodeAt(k - 1) === 10 || names[arrays.types[i]] === 'comment') continue;
+    while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9 || text.charCodeAt(k - 1) === 12)) k--;
+    if (k === 0 || text.charCodeAt(k - 1) === 10 || text.charCodeAt(k - 1) === 13) return true;
+  }
+  return false;
+}
+
 /** One ERROR node from `start` to `end`. */
 export function errorArrays(start: number, end: number): NodeArrays {
   const of = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, v: number): T => ((a[0] = v), a);
