@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     Object.entries(samples).map(([k, v]) => [k, { ms: stat(v.map((s) => s.ms)), rssMB: stat(v.map((s) => s.rssMB)), findings: v[0].findings, linesPerSecond: Math.round(corpus.lines / (stat(v.map((s) => s.ms)).median / 1000)) }]),
   );
   const ratio = (a: string, b: string) => throughput[a].ms.median / throughput[b].ms.median;
+  // Each round's ratio, of runs seconds apart: the machine's speed drifts less within a round than across rounds.
+  const paired = (a: string, b: string) => stat(samples[a].map((s, i) => s.ms / samples[b][i].ms));
 
   const memory = runWorker('memory', listFile, ['--expose-gc']) as unknown as MemoryResult;
   const typing10k = await typingLatency(firstLines(corpus.files, 10_000), EDITS, 1);
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     throughput,
     ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor') },
+    pairedRatios: { checkOverFloor: paired('mldebt', 'floor'), checkOverRuff: paired('mldebt', 'ruff'), cliOverFloor: paired('cli', 'floor') },
     typing: { file10k: typing10k, file5k: typing5k, notebook300: notebook },
     workspaceScan: scan,
     memory,
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(
-  results: { ratios: Record<string, number> },
+  results: { ratios: Record<string, number>; pairedRatios: Record<string, Stat> },
   t: Record<string, { ms: Stat; rssMB: Stat; linesPerSecond: number; findings?: number }>,
   typing10k: LatencyResult,
   typing5k: LatencyResult,
@@ -149,7 +152,10 @@ function printTable(
   console.log(row('mldebt, every rule, in process', 'mldebt'));
   console.log(row('mldebt check (CLI process)', 'cli'));
   console.log(row('Ruff WASM (E4,E7,E9,F,PD,NPY,ERA,FIX,TD)', 'ruff'));
-  console.log(`\ncheck / floor = ${results.ratios.checkOverFloor.toFixed(2)}, check / Ruff = ${results.ratios.checkOverRuff.toFixed(2)}, CLI / floor = ${results.ratios.cliOverFloor.toFixed(2)}`);
+  console.log(`\ncheck / floor = ${results.ratios.checkOverFloor.toFixed(2)}, check / Ruff = ${results.ratios.checkOverRuff.toFixed(2)}, CLI / floor = ${results.ratios.cliOverFloor.toFixed(2)} (ratios of the medians)`);
+  const p = (r: Stat) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+  const pr = results.pairedRatios;
+  console.log(`round by round, median (min–max): check / floor = ${p(pr.checkOverFloor)}, check / Ruff = ${p(pr.checkOverRuff)}, CLI / floor = ${p(pr.cliOverFloor)}`);
   const lat = (name: string, l: LatencyResult) => `| ${name} | ${l.edits} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.max.toFixed(1)} | ${f(l.startToFirstDiagnosticsMs)} | ${f(l.serverRssMB)} |`;
   console.log('\n| typing latency, didChange → diagnostics (ms) | edits | p50 | p95 | max | start → first diagnostics | server peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|');

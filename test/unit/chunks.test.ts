@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
+import { ChunkedModule, classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
 import { chunkStarts, memberStarts, statementStarts, topLevelStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
@@ -178,6 +178,15 @@ describe('top-level chunks', () => {
     // A syntax error, or statements indented under a line in column 0: chunked as a live document is.
     for (const other of [`${text}y = (\n`, `${text}a\n    b = 1\n`]) {
       expect(engine.copy(other).chunks.map((c) => c.base), other).toEqual(liveCopy(engine, other).chunks.map((c) => c.base));
+    }
+    // A string in single quotes over lines (an f-string's field, since Python 3.12), which the scan ends at
+    // its line: chunked as a live document is, so that the editor and the CLI read the file alike.
+    const fstring = `${text}msg = f"{\n    x\n}"\ny = 2\n`;
+    expect(engine.parser.parse(fstring).rootNode.hasError).toBe(false);
+    expect(engine.copy(fstring).chunks.map((c) => c.base)).toEqual(liveCopy(engine, fstring).chunks.map((c) => c.base));
+    // Nothing the scan reads differently: still one chunk.
+    for (const alike of [`${text}s = 'a\\\nb'\n`, `${text}\fz = 1\n`, `${text.replaceAll('\n', '\r\n')}`, `${text}t = 1; u = 2\n    # indented comment\n`]) {
+      expect(engine.copy(alike).chunks.length, JSON.stringify(alike)).toBe(1);
     }
   });
 
@@ -643,6 +652,27 @@ describe('a large class, live', () => {
 });
 
 describe('the live module', () => {
+  it('re-parses a chunk with a syntax error incrementally while it is typed into, to the tree a fresh parse gives', async () => {
+    const engine = await loadEngine();
+    const text = 'import os\n\ndef f(a):\n    x = (a\n    return x\n\ndef g():\n    return 1\n';
+    const module = new ChunkedModule(engine.parser, true);
+    module.update(text, []);
+    const parse = vi.spyOn(engine.parser, 'parse');
+    let now = text;
+    for (const key of ['b', 'c', ' ', '+', 'd']) {
+      const at = now.indexOf('(a') + 2;
+      const next = now.slice(0, at) + key + now.slice(at);
+      parse.mockClear();
+      module.update(next, [], { start: at, oldEnd: at, newEnd: at + 1 });
+      now = next;
+      expect(parse.mock.calls.length, key).toBe(1);
+      expect(parse.mock.calls[0][1], key).toBeDefined();
+      expectLikeFresh(module.syntax(), liveCopy(engine, now), key);
+    }
+    parse.mockRestore();
+    module.dispose();
+  });
+
   it('gives what a fresh analysis gives after whole lines are inserted, replaced and removed, at the top too', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, {});

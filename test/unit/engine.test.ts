@@ -198,7 +198,7 @@ describe('incremental parsing', () => {
     tree.delete();
   });
 
-  it('gives the tree a fresh parse gives while the code is broken: quotes, brackets and line breaks typed into real files', async () => {
+  it('gives the tree a fresh parse gives while the code is broken: quotes, brackets and line breaks typed into and deleted from real files', async () => {
     // The live document re-parses a broken chunk incrementally (chunkedModule.ts), trusting this.
     const engine = await loadEngine();
     const root = join(__dirname, '..', 'fixtures');
@@ -210,10 +210,12 @@ describe('incremental parsing', () => {
       let text = readFileSync(join(root, file), 'utf8');
       let tree = engine.parser.parse(text);
       for (let i = 0; i < 12; i++) {
+        // Insertions, deletions and replacements of up to three characters.
         const at = rand(text.length + 1);
-        const insert = ['"', "'", '"""', '(', ')', '[', '\n', ':', 'x', ' ', '\\'][rand(11)];
-        applyEdit(tree, text, at, at, insert);
-        text = text.slice(0, at) + insert + text.slice(at);
+        const end = Math.min(text.length, at + (i % 3 === 0 ? rand(4) : 0));
+        const insert = i % 5 === 4 ? '' : ['"', "'", '"""', '(', ')', '[', '\n', ':', 'x', ' ', '\\'][rand(11)];
+        applyEdit(tree, text, at, end, insert);
+        text = text.slice(0, at) + insert + text.slice(end);
         const next = engine.parser.parse(text, tree);
         tree.delete();
         tree = next;

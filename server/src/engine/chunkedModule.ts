@@ -1,11 +1,11 @@
 import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, statementStarts } from './chunks';
-import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, indentedStatement, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
+import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, scanReadsAlike, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
 /**
  * A module parsed chunk by chunk (see chunks.ts), with the JavaScript copy of each chunk. Made afresh,
  * a module without a syntax error is parsed once and its copy cut at the chunk starts, which is what
- * parsing each chunk gives (see `parseFresh`). After an edit only the chunks the edit reached are
+ * parsing each chunk gives (for one analysis, cut only at notebook cells: see `parseFresh`). After an edit only the chunks the edit reached are
  * parsed again (incrementally when the chunk kept its extent and its tree) and copied again; the
  * others are moved to their new offsets. How broken the rest of the file is does not matter: an
  * unclosed bracket stays in its chunk. A large chunk is parsed in pieces (see `split`), so that an
@@ -70,7 +70,7 @@ export class ChunkedModule {
   /**
    * `live`: a live document, which edits follow. Each chunk keeps its tree-sitter tree for incremental
    * re-parses, and a large class is parsed in pieces (see `split`). A module parsed for one analysis
-   * keeps no tree, and a large class in a module without a syntax error stays whole, one chunk.
+   * keeps no tree; without a syntax error it is one chunk (one per notebook cell; see `parseFresh`).
    */
   constructor(
     private readonly parser: PythonParser,
@@ -195,11 +195,12 @@ export class ChunkedModule {
   }
 
   /**
-   * The chunk the edit is in, with the same extent: re-parsed incrementally, broken or not. tree-sitter's
-   * incremental parse gives what a parse of the text alone gives (as in the CLI), error recovery
-   * included: node for node after each of thousands of random edits to broken files (a sample of them
-   * is in test/unit/engine.test.ts). An unclosed bracket typed in a chunk is then not re-parsed afresh
-   * at every key after it.
+   * The chunk the edit is in, with the same extent: re-parsed incrementally, broken or not, so that an
+   * unclosed bracket typed in a chunk does not have it parsed afresh at every key after it. tree-sitter
+   * does not promise that an incremental parse of broken code gives what a parse of the text alone
+   * gives (as in the CLI), but it gave it node for node, error recovery included, after each of
+   * thousands of random edits (insertions, deletions, replacements) to broken files; test/unit/engine.test.ts
+   * keeps a sample of them, to fail should an upgrade of tree-sitter change that.
    */
   private reparse(builder: SyntaxTreeBuilder, previous: Chunk, text: string, start: number, end: number, edit: TextSpan): Chunk {
     applyEdit(previous.tree!, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
@@ -224,8 +225,8 @@ export class ChunkedModule {
    * one by one: parsed once and cut at the chunk starts, its chunks cost one parse instead of one each.
    * Where the parse has an error, or a top-level node crosses a chunk start, the chunks are parsed alone.
    * For one analysis, no edit will follow: a module without an error is cut only where `forced` (a
-   * notebook's cells) says, so that its text needs no scan for where its statements start (unless
-   * statements are indented under a line in column 0, which are read in pieces, as a live document's).
+   * notebook's cells) says, so that its text needs no scan for where its statements start, unless the
+   * scan would read it differently (see `scanReadsAlike`): it is then chunked as a live document is.
    */
   private parseFresh(builder: SyntaxTreeBuilder, text: string, forced: readonly number[]): Chunk[] {
     const tree = this.parser.parse(text);
@@ -235,8 +236,7 @@ export class ChunkedModule {
     } finally {
       tree.delete();
     }
-    // Statements indented under a line in column 0 are parsed in pieces, as a live document's are.
-    if (whole && !this.live && !indentedStatement(whole, text, this.parser.language)) {
+    if (whole && !this.live && scanReadsAlike(whole, text, this.parser.language)) {
       const starts = [0, ...forced.filter((f, i) => f > 0 && f < text.length && f !== forced[i - 1])];
       const cut = cutAt(whole, starts, text.length);
       if (cut) return cut.map((arrays, i) => ({ start: starts[i], end: starts[i + 1] ?? text.length, tree: undefined, copy: builder.adopt(arrays, starts[i]) }));

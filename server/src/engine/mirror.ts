@@ -731,19 +731,39 @@ export function simpleStatements(arrays: NodeArrays, language: Language, broken 
 }
 
 /**
- * Whether a top-level statement of `arrays` (the copy of `text`'s parse) is indented: tree-sitter reads
- * the statements indented under a simple statement in column 0 as top-level ones. Comments may be
- * indented anywhere; a statement after a `;` is not indented.
+ * Whether the chunk scan (chunks.ts) reads `text` as tree-sitter parsed it (`arrays`, without a syntax
+ * error), where the two are known to differ; cutting the parse at the scan's chunk starts would fail,
+ * or give pieces that read differently. They differ where a top-level statement is indented
+ * (tree-sitter reads the statements indented under a simple statement in column 0 as top-level ones;
+ * a large chunk of them is parsed in pieces), and where a string in single quotes holds a line break no
+ * backslash escapes (an f-string's replacement field may span lines since Python 3.12; the scan ends
+ * such a string at its line).
  */
-export function indentedStatement(arrays: NodeArrays, text: string, language: Language): boolean {
+export function scanReadsAlike(arrays: NodeArrays, text: string, language: Language): boolean {
   const { names } = languageTables(language);
+  const lineStart = (k: number): boolean => k === 0 || text.charCodeAt(k - 1) === 10 || text.charCodeAt(k - 1) === 13;
   for (let i = 0; i < arrays.count; i = arrays.after[i]) {
     let k = arrays.starts[i];
-    if (k === 0 || text.charCodeAt(k - 1) === 10 || names[arrays.types[i]] === 'comment') continue;
-    while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9 || text.charCodeAt(k - 1) === 12)) k--;
-    if (k === 0 || text.charCodeAt(k - 1) === 10 || text.charCodeAt(k - 1) === 13) return true;
+    if (lineStart(k) || names[arrays.types[i]] === 'comment') continue;
+    // Form feeds at a line's start reset its indentation; a space or a tab after them indents it.
+    let indented = false;
+    for (let c = text.charCodeAt(k - 1); k > 0 && (c === 32 || c === 9 || c === 12); c = text.charCodeAt(--k - 1)) if (c !== 12) indented = true;
+    if (indented && lineStart(k)) return false;
   }
-  return false;
+  for (let i = 0; i < arrays.count; i++) {
+    if (names[arrays.types[i]] !== 'string') continue;
+    const start = arrays.starts[i];
+    const end = arrays.ends[i];
+    let q = start;
+    while (q < end && text.charCodeAt(q) !== 34 && text.charCodeAt(q) !== 39) q++;
+    const quote = text.charCodeAt(q);
+    if (text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote && end - q >= 6) continue;
+    for (let nl = text.indexOf('\n', q); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) {
+      const before = text.charCodeAt(nl - 1) === 13 ? nl - 2 : nl - 1;
+      if (text.charCodeAt(before) !== 92) return false;
+    }
+  }
+  return true;
 }
 
 /** One ERROR node from `start` to `end`. */
