@@ -72,6 +72,38 @@ describe('top-level statements', () => {
     expect(chunkLines(text)).toEqual(['x = foo(', 's = """', 'y = 1 + \\', '@decorator(', 'try:', 'if a:', "t = 'a # not a comment ('", 'z = 3', 'w = 4', 'u = "\\"("', 'v = 5', "r = '''it's'''", 'q = 6']);
   });
 
+  it("read an f-string's replacement field over lines as part of its statement (Python 3.12), quotes and braces in it too", async () => {
+    const text = [
+      'a = f"{',
+      'value',
+      '}"',
+      "b = f'{ {'k': '}'}['k'] } {{'",
+      'c = 1',
+      'd = rf"{x:>{',
+      'width}}" + f"{{"',
+      'e = 2',
+      "g = f'{x!r}' '{'",
+      'h = 3',
+      'i = F"""{',
+      'value} "{{"',
+      '"""',
+      'j = 4',
+    ].join('\n');
+    expect(chunkLines(text)).toEqual(['a = f"{', "b = f'{ {'k': '}'}['k'] } {{'", 'c = 1', 'd = rf"{x:>{', 'e = 2', "g = f'{x!r}' '{'", 'h = 3', 'i = F"""{', 'j = 4']);
+    // Valid code, no syntax error: not in a check, nor in a live document, however the module is chunked.
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, { select: ['syntax-error'] });
+    const valid = 'import os\n\nvalue = 1\nmsg = f"{\n    value\n}"\nprint(msg)\n';
+    expect(engine.parser.parse(valid).rootNode.hasError).toBe(false);
+    expect(engine.analyzeSource(valid, rules).findings).toEqual([]);
+    expect(new PythonDocument(engine.parser, valid, 1).analyze(rules).findings).toEqual([]);
+  });
+
+  it('end an unclosed replacement field where a def or class follows in column 0, as an unclosed bracket', () => {
+    const text = 'x = f"{a\ny = 2\ndef f():\n    pass\nclass C:\n    s = f"{{\n    pass\n';
+    expect(chunkLines(text)).toEqual(['x = f"{a', 'def f():', 'class C:']);
+  });
+
   it('keep an unclosed bracket in its chunk when a def or class follows in column 0', () => {
     const text = 'x = foo(\ny = 2\ndef f():\n    pass\nclass C:\n    pass\n';
     expect(chunkLines(text)).toEqual(['x = foo(', 'def f():', 'class C:']);

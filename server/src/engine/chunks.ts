@@ -7,7 +7,8 @@
  * broken the rest of the file is.
  *
  * The split follows Python's tokenizer only as far as it must: brackets, strings (triple-quoted
- * ones span lines), comments and backslash continuations. A line in column 0 does not start a
+ * ones span lines, and so does an f-string's replacement field since Python 3.12), comments and
+ * backslash continuations. A line in column 0 does not start a
  * chunk inside brackets or a string, after a backslash, when it continues a compound statement
  * (`else`, `elif`, `except`, `finally`), or when it follows a decorator. Inside unclosed brackets a
  * `def` or `class` in column 0 starts a chunk anyway, as no expression can hold one: that is where
@@ -84,6 +85,19 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   /** The quote of the string the scan is in (0 when in none), and whether it is triple. */
   let quote = 0;
   let triple = false;
+  // Whether that string is an f-string (or a t-string), and how deep the scan is in one of its
+  // replacement fields (0: in its text; 1: just inside the field's brace, and so on for the brackets
+  // opened in it). A field holds code, strings included: `outer` keeps the strings around such a
+  // string, four numbers each (quote, triple, formatted, field).
+  let formatted = false;
+  let field = 0;
+  const outer: number[] = [];
+  const endStrings = (): void => {
+    quote = 0;
+    triple = formatted = false;
+    field = 0;
+    outer.length = 0;
+  };
   let afterDecorator = indent === 0 && text.charCodeAt(from) === AT;
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
@@ -112,7 +126,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         // A cell starts afresh, as a scan from it would: a decorator in its first line joins the next.
         nextForced++;
         depth = 0;
-        quote = 0;
+        endStrings();
         afterDecorator = indent === 0 && text.charCodeAt(i) === AT;
         start = true;
       } else if (quote === 0) {
@@ -130,6 +144,12 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           // what follows is not grouped with it (see `ChunkedModule.split`).
           nestedSimple = true;
         }
+      } else if (field > 0 && indentOf(text, i) === indent && startsWithWord(text, i + indent, RECOVERY)) {
+        // No replacement field holds a definition: an unclosed one ends there, as an unclosed bracket does.
+        endStrings();
+        depth = 0;
+        start = !afterDecorator;
+        afterDecorator = false;
       }
       // A statement joins the chunk before it unless it is a definition or a class (which start one), that
       // chunk is long enough or stands alone, or the statement is the first after the file's first two lines.
@@ -149,8 +169,9 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
     }
     const c = text.charCodeAt(i);
     if (c === NEWLINE) {
-      // A string in single quotes ends with its line (unclosed, it is a syntax error).
-      if (!triple) quote = 0;
+      // A string in single quotes ends with its line (unclosed, it is a syntax error), unless the line
+      // ends in a replacement field.
+      if (quote !== 0 && field === 0 && !triple) endStrings();
       lineStart = true;
       line++;
       i++;
@@ -165,11 +186,24 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
       if (nextForced < forced.length && forced[nextForced] === i) lineStart = true;
       continue;
     }
-    if (quote !== 0) {
+    if (quote !== 0 && field === 0) {
       if (c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) {
         i += triple ? 3 : 1;
-        quote = 0;
-        triple = false;
+        if (outer.length > 0) {
+          field = outer.pop()!;
+          formatted = outer.pop() === 1;
+          triple = outer.pop() === 1;
+          quote = outer.pop()!;
+        } else endStrings();
+        continue;
+      }
+      if (formatted && c === 123) {
+        // `{{` is a brace; `{` opens a replacement field.
+        if (text.charCodeAt(i + 1) === 123) i += 2;
+        else {
+          field = 1;
+          i++;
+        }
         continue;
       }
       i++;
@@ -183,24 +217,43 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
       }
       case QUOTE:
       case APOSTROPHE:
+        if (quote !== 0) outer.push(quote, triple ? 1 : 0, formatted ? 1 : 0, field);
         quote = c;
         triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
+        formatted = isFormatted(text, i);
+        field = 0;
         i += triple ? 3 : 1;
         continue;
       case 40: // (
       case 91: // [
       case 123: // {
-        depth++;
+        if (field > 0) field++;
+        else depth++;
         break;
       case 41: // )
       case 93: // ]
       case 125: // }
-        if (depth > 0) depth--;
+        // In a replacement field, the bracket that closes its brace takes the scan back to the string's text.
+        if (field > 0) field--;
+        else if (depth > 0) depth--;
         break;
     }
     i++;
   }
   return starts;
+}
+
+/** Whether the quote at `at` starts an f-string (or a t-string): its prefix, a word of up to three letters, has an `f` or a `t`. */
+function isFormatted(text: string, at: number): boolean {
+  let k = at;
+  let formatted = false;
+  while (k > 0 && at - k < 3) {
+    const c = text.charCodeAt(k - 1) | 32;
+    if (c === 102 || c === 116) formatted = true;
+    else if (c !== 114 && c !== 98 && c !== 117) break;
+    k--;
+  }
+  return formatted && !isIdentifierChar(text.charCodeAt(k - 1));
 }
 
 /** Whether the statement at `at` opens a block, by its first word (or is decorated). */

@@ -731,13 +731,13 @@ export function simpleStatements(arrays: NodeArrays, language: Language, broken 
 }
 
 /**
- * Whether the chunk scan (chunks.ts) reads `text` as tree-sitter parsed it (`arrays`, without a syntax
- * error), where the two are known to differ; cutting the parse at the scan's chunk starts would fail,
- * or give pieces that read differently. They differ where a top-level statement is indented
- * (tree-sitter reads the statements indented under a simple statement in column 0 as top-level ones;
- * a large chunk of them is parsed in pieces), and where a string in single quotes holds a line break no
- * backslash escapes (an f-string's replacement field may span lines since Python 3.12; the scan ends
- * such a string at its line).
+ * Whether the chunk scan (chunks.ts) surely reads `text` as tree-sitter parsed it (`arrays`, without a
+ * syntax error), so that a check may skip the scan; where it may not, cutting the parse at the scan's
+ * chunk starts could fail or give pieces that read differently. Not where a top-level statement is
+ * indented (tree-sitter reads the statements indented under a simple statement in column 0 as
+ * top-level ones, and a large chunk of them is parsed in pieces), nor where a string in single quotes
+ * holds a line break no backslash escapes (an f-string's replacement field over lines, since Python
+ * 3.12: the scan follows those, but such rare files are left to it rather than trusted to agree).
  */
 export function scanReadsAlike(arrays: NodeArrays, text: string, language: Language): boolean {
   const { names } = languageTables(language);
