@@ -843,6 +843,9 @@ describe('tokenNeutral', () => {
     // Before a quote: `""` and `"` may join into a triple quote, or a triple quote part.
     expect(edit('x = ""y"\n', 6, 1, '')).toBe(false);
     expect(edit('x = """doc"""\n', 5, 0, 'a')).toBe(false);
+    // Before a string's prefix: an `f` typed there turns braces into replacement fields, which span lines.
+    expect(edit('x = r"{\ny}"\n', 4, 0, 'f')).toBe(false);
+    expect(edit('x = fr"{\ny}"\n', 4, 1, '')).toBe(false);
     // The first word of the line, or its indentation.
     expect(edit('    pass\n', 8, 0, 'a')).toBe(false);
     expect(edit('    value = 1\n', 2, 0, 'a')).toBe(false);
@@ -856,9 +859,10 @@ describe('tokenNeutral', () => {
       'class A:\n', '    """Doc with ( and \\" and # inside."""\n', '    @property\n', '    def f(self):\n', '        return (1 +\n', '    2)\n',
       '    x = "a\\\\"  # c\n', "    s = '''multi\n", "line ''' + 'b'\n", 'y = [\n', '    1]\n', 'z = 1 + \\\n', '    2\n', '@decorator\n',
       'def g():\n', '    """"\n', '    q = ""\n', '    # comment (\n', 'else_value = 3\n', '    t = f"{a}" "b"\n',
+      '    u = r"{"\n', 'v = r"{\n', 'w}"\n', '    k = f"{\n', '}" "c"\n',
     ];
     const rand = seededRandom(5);
-    const chars = ['a', ' ', '_', '1', '.', ',', '=', ':', '"', "'", '\\', '(', ')', '#', '\n'];
+    const chars = ['a', ' ', '_', '1', '.', ',', '=', ':', '"', "'", '\\', '(', ')', '#', '\n', 'f'];
     let neutral = 0;
     for (let round = 0; round < 4000; round++) {
       const text = Array.from({ length: 12 }, () => pieces[rand(pieces.length)]).join('');

@@ -402,8 +402,9 @@ export function tokenNeutral(before: string, after: string, edit: TextSpan): boo
   // Nor between two characters that read together. A backslash escapes the character after it, which
   // the edit changes; a quote before the edit starts a triple quote only with two quotes after it, so
   // only a quote after the edit can join or part three. A line break, a bracket or a `#` after the
-  // edit reads as it did: typing at the end of a line, or before a bracket, is neutral.
-  if (ESCAPING.test(before.charAt(edit.start - 1)) || QUOTE_OR_CR.test(before.charAt(edit.oldEnd))) return false;
+  // edit reads as it did: typing at the end of a line, or before a bracket, is neutral. Nor before a
+  // string's prefix: a letter typed there may make it an f-string, or make it one no more.
+  if (ESCAPING.test(before.charAt(edit.start - 1)) || QUOTE_OR_CR.test(before.slice(edit.oldEnd, edit.oldEnd + 3))) return false;
   const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
   const firstWordEnd = before.slice(lineStart, edit.start).search(/\S\s/);
   return firstWordEnd !== -1;
@@ -411,7 +412,8 @@ export function tokenNeutral(before: string, after: string, edit: TextSpan): boo
 
 const TOKEN_CHANGING = /[\n\r"'\\#()[\]{}]/;
 const ESCAPING = /[\n\r\\]/;
-const QUOTE_OR_CR = /["'\r]/;
+/** A quote, or a string prefix and its quote, or a carriage return. */
+const QUOTE_OR_CR = /^(?:[rRbBuUfFtT]{0,2}["']|\r)/;
 
 /** Keeps an unchanged chunk, now at `start`: for a large class, its header and its body's chunks. */
 function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
