@@ -72,6 +72,24 @@ export async function notebookLatency(cells: string[], edits: number, seed: numb
   return { lines: texts.reduce((n, l) => n + l.length, 0), edits, ...percentiles(times), startToFirstDiagnosticsMs: startToFirst, serverRssMB: rss };
 }
 
+/**
+ * Server start to first diagnostics for a small file, what opening a typical script costs: the fixed
+ * part (Node's start, loading the bundle and the grammar) with little analysis. The median of `runs`.
+ */
+export async function firstDiagnostics(text: string, runs: number): Promise<{ lines: number; ms: number[]; median: number }> {
+  const uri = 'file:///bench/small.py';
+  const ms: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
+    await client.open(uri, text);
+    await pull(client, uri);
+    ms.push(performance.now() - started);
+    await client.stop();
+  }
+  return { lines: text.split('\n').length, ms, median: [...ms].sort((a, b) => a - b)[Math.floor(runs / 2)] };
+}
+
 async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
   const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
   return (report as { items: Diagnostic[] }).items;

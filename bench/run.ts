@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../test/support/lspClient';
 import { buildCorpus, ML_HEADER } from './corpus';
-import { notebookLatency, typingLatency, type LatencyResult } from './latency';
+import { firstDiagnostics, notebookLatency, typingLatency, type LatencyResult } from './latency';
 
 /** `npm run bench`: throughput against the parse floor and Ruff, typing latency, workspace scan. */
 const ROOT = join(__dirname, '..', '..');
@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   const typing10k = await typingLatency(firstLines(corpus.files, 10_000), EDITS, 1);
   const typing5k = await typingLatency(firstLines(corpus.files, 5_000), EDITS, 2);
   const notebook = await notebookLatency(firstCells(corpus.files, 300), EDITS, 3);
+  const small = await firstDiagnostics(`${ML_HEADER}${firstLines(corpus.files, 200)}`, 5);
   const scan = await workspaceScan(dir);
 
   const results = {
@@ -121,12 +122,14 @@ async function main(): Promise<void> {
     ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor') },
     pairedRatios: { checkOverFloor: paired('mldebt', 'floor'), checkOverRuff: paired('mldebt', 'ruff'), cliOverFloor: paired('cli', 'floor') },
     typing: { file10k: typing10k, file5k: typing5k, notebook300: notebook },
+    firstDiagnosticsSmallFile: small,
     workspaceScan: scan,
     memory,
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
   printTable(results, throughput, typing10k, typing5k, notebook, scan);
+  console.log(`start → first diagnostics, a ${small.lines}-line file: ${small.median.toFixed(0)} ms (median of ${small.ms.length}: ${small.ms.map((m) => m.toFixed(0)).join(' / ')})`);
   const mb = (n: number) => n.toFixed(1);
   console.log(
     `\nmemory, every corpus file opened as a live document, analysed, edited and closed, 5 rounds: JS heap ${mb(memory.baselineHeapMB)} MB at rest, ` +

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { PythonDocument } from '../../server/src/engine/documents';
 import { analyze, type ActiveRule } from '../../server/src/engine/analyzer';
 import { activeRules } from '../../server/src/engine/config';
+import type { Engine } from '../../server/src/engine/engine';
 import { applyFixes } from '../../server/src/engine/fixes';
 import { copyArrays } from '../../server/src/engine/mirror';
 import { applyEdit } from '../../server/src/engine/parser';
 import { defineRule, type AnyRule } from '../../server/src/engine/rule';
 import { appendArgument } from '../../server/src/engine/syntax';
-import type { Node } from '../../server/src/engine/parser';
+import type { Node, Tree } from '../../server/src/engine/parser';
 import { RULES } from '../../server/src/rules';
 import { loadEngine } from '../support/engine';
 import { seededRandom } from '../support/random';
@@ -176,6 +177,15 @@ describe('configuration', () => {
   });
 });
 
+/** `text` with `[start, end)` replaced by `insert`, re-parsed incrementally from `tree` (which is deleted), and parsed afresh. */
+function reparsed(engine: Engine, tree: Tree, text: string, start: number, end: number, insert: string): { tree: Tree; text: string; fresh: Tree } {
+  applyEdit(tree, text, start, end, insert);
+  const next = text.slice(0, start) + insert + text.slice(end);
+  const incremental = engine.parser.parse(next, tree);
+  tree.delete();
+  return { tree: incremental, text: next, fresh: engine.parser.parse(next) };
+}
+
 describe('incremental parsing', () => {
   it('gives the same tree as a fresh parse after random edits', async () => {
     const engine = await loadEngine();
@@ -186,12 +196,8 @@ describe('incremental parsing', () => {
       const start = rand(text.length);
       const end = Math.min(text.length, start + rand(5));
       const insert = ['x', '\n', '(', '', 'pd.', '  '][rand(6)];
-      applyEdit(tree, text, start, end, insert);
-      text = text.slice(0, start) + insert + text.slice(end);
-      const next = engine.parser.parse(text, tree);
-      tree.delete();
-      tree = next;
-      const fresh = engine.parser.parse(text);
+      let fresh: Tree;
+      ({ tree, text, fresh } = reparsed(engine, tree, text, start, end, insert));
       expect(tree.rootNode.toString()).toBe(fresh.rootNode.toString());
       fresh.delete();
     }
@@ -214,12 +220,8 @@ describe('incremental parsing', () => {
         const at = rand(text.length + 1);
         const end = Math.min(text.length, at + (i % 3 === 0 ? rand(4) : 0));
         const insert = i % 5 === 4 ? '' : ['"', "'", '"""', '(', ')', '[', '\n', ':', 'x', ' ', '\\'][rand(11)];
-        applyEdit(tree, text, at, end, insert);
-        text = text.slice(0, at) + insert + text.slice(end);
-        const next = engine.parser.parse(text, tree);
-        tree.delete();
-        tree = next;
-        const fresh = engine.parser.parse(text);
+        let fresh: Tree;
+        ({ tree, text, fresh } = reparsed(engine, tree, text, at, end, insert));
         if (fresh.rootNode.hasError) broken++;
         expect(tree.rootNode.toString(), `${file} after ${i + 1} edits`).toBe(fresh.rootNode.toString());
         const [a, b] = [copyArrays(engine.parser, tree)!, copyArrays(engine.parser, fresh)!];
