@@ -99,6 +99,22 @@ describe('top-level statements', () => {
     expect(new PythonDocument(engine.parser, valid, 1).analyze(rules).findings).toEqual([]);
   });
 
+  it("read an f-string field's format spec as text: a `#` or a quote in it, a nested field, the `}` that ends both", () => {
+    const text = [
+      'a = f"{n:#x} {m:#06b}"',
+      'b = 1',
+      "c = f'''{x:'>10} {y!r:{w}.{p}}'''",
+      'd = 2',
+      'e = f"{x:{w:>{v}}}" + f"{(lambda q: q)(1):^5}" + f"{a[1:2]}" + f"{x:=10}"',
+      'g = 3',
+      'h = f"\\{x} \\{{"',
+      'i = 4',
+      "j = rf'\\d{{2}}' + Rf'{x:%H:%M}' + b'{' + bf'{'",
+      'k = 5',
+    ].join('\n');
+    expect(chunkLines(text)).toEqual(['a = f"{n:#x} {m:#06b}"', 'b = 1', "c = f'''{x:'>10} {y!r:{w}.{p}}'''", 'd = 2', text.split('\n')[4], 'g = 3', 'h = f"\\{x} \\{{"', 'i = 4', text.split('\n')[8], 'k = 5']);
+  });
+
   it('end an unclosed replacement field where a def or class follows in column 0, as an unclosed bracket', () => {
     const text = 'x = f"{a\ny = 2\ndef f():\n    pass\nclass C:\n    s = f"{{\n    pass\n';
     expect(chunkLines(text)).toEqual(['x = f"{a', 'def f():', 'class C:']);
@@ -846,6 +862,11 @@ describe('tokenNeutral', () => {
     // Before a string's prefix: an `f` typed there turns braces into replacement fields, which span lines.
     expect(edit('x = r"{\ny}"\n', 4, 0, 'f')).toBe(false);
     expect(edit('x = fr"{\ny}"\n', 4, 1, '')).toBe(false);
+    // After a `{`: a second makes `{{`, a brace in an f-string, and parting two makes a field.
+    expect(edit(`x = f"""{{\nDon't\n}}"""\n`, 9, 0, 'a')).toBe(false);
+    expect(edit('s = f"{ {1:\n2} }"\n', 7, 1, '')).toBe(false);
+    // A `:` starts a field's format spec, where a `#` is no comment.
+    expect(edit('x = f"{n#x}"\ny = 1\n', 8, 0, ':')).toBe(false);
     // The first word of the line, or its indentation.
     expect(edit('    pass\n', 8, 0, 'a')).toBe(false);
     expect(edit('    value = 1\n', 2, 0, 'a')).toBe(false);
@@ -859,7 +880,7 @@ describe('tokenNeutral', () => {
       'class A:\n', '    """Doc with ( and \\" and # inside."""\n', '    @property\n', '    def f(self):\n', '        return (1 +\n', '    2)\n',
       '    x = "a\\\\"  # c\n', "    s = '''multi\n", "line ''' + 'b'\n", 'y = [\n', '    1]\n', 'z = 1 + \\\n', '    2\n', '@decorator\n',
       'def g():\n', '    """"\n', '    q = ""\n', '    # comment (\n', 'else_value = 3\n', '    t = f"{a}" "b"\n',
-      '    u = r"{"\n', 'v = r"{\n', 'w}"\n', '    k = f"{\n', '}" "c"\n',
+      '    u = r"{"\n', 'v = r"{\n', 'w}"\n', '    k = f"{\n', '}" "c"\n', 'm = urf"{\n', '    n = f"{n:#x}"\n', 'o = f\'\'\'{{\n', '{ {1:\n',
     ];
     const rand = seededRandom(5);
     const chars = ['a', ' ', '_', '1', '.', ',', '=', ':', '"', "'", '\\', '(', ')', '#', '\n', 'f'];

@@ -395,23 +395,26 @@ function moved(chunk: Chunk, start: number, end: number): Chunk {
 /**
  * Whether the tokenizer (chunks.ts) reads the text after `edit` as before: the edit stays on one line,
  * after that line's first word (so the line's indentation and first word are as they were), and adds
- * or removes no quote, bracket, backslash or `#`.
+ * or removes no quote, bracket, backslash, `#` or `:`.
  */
 export function tokenNeutral(before: string, after: string, edit: TextSpan): boolean {
   if (TOKEN_CHANGING.test(before.slice(edit.start, edit.oldEnd)) || TOKEN_CHANGING.test(after.slice(edit.start, edit.newEnd))) return false;
   // Nor between two characters that read together. A backslash escapes the character after it, which
   // the edit changes; a quote before the edit starts a triple quote only with two quotes after it, so
   // only a quote after the edit can join or part three. A line break, a bracket or a `#` after the
-  // edit reads as it did: typing at the end of a line, or before a bracket, is neutral. Nor before a
-  // string's prefix: a letter typed there may make it an f-string, or make it one no more.
+  // edit reads as it did: typing at the end of a line, or before a bracket, is neutral. Nor after a
+  // `{` (a second one makes `{{`, a brace in an f-string), nor before a string's prefix: a letter typed
+  // there may make the string an f-string, or make it one no more.
   if (ESCAPING.test(before.charAt(edit.start - 1)) || QUOTE_OR_CR.test(before.slice(edit.oldEnd, edit.oldEnd + 3))) return false;
   const lineStart = before.lastIndexOf('\n', edit.start - 1) + 1;
   const firstWordEnd = before.slice(lineStart, edit.start).search(/\S\s/);
   return firstWordEnd !== -1;
 }
 
-const TOKEN_CHANGING = /[\n\r"'\\#()[\]{}]/;
-const ESCAPING = /[\n\r\\]/;
+/** What changes the scan's reading where it is typed or deleted: a `:` starts an f-string field's format spec. */
+const TOKEN_CHANGING = /[\n\r"'\\#()[\]{}:]/;
+/** What reads together with the character after it: a backslash escapes it, and `{{` is a brace in an f-string. */
+const ESCAPING = /[\n\r\\{]/;
 /** A quote, or a string prefix and its quote, or a carriage return. */
 const QUOTE_OR_CR = /^(?:[rRbBuUfFtT]{0,2}["']|\r)/;
 

@@ -25,6 +25,11 @@ const BACKSLASH = 92;
 const AT = 64;
 const QUOTE = 34;
 const APOSTROPHE = 39;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const COLON = 58;
+/** The "quote" of a replacement field's format spec, read as the text of a string that a `}` ends. */
+const SPEC = -1;
 
 const CONTINUATIONS = ['else', 'elif', 'except', 'finally'];
 const RECOVERY = ['def', 'class', 'async'];
@@ -88,16 +93,13 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   // Whether that string is an f-string (or a t-string), and how deep the scan is in one of its
   // replacement fields (0: in its text; 1: just inside the field's brace, and so on for the brackets
   // opened in it). A field holds code, strings included: `outer` keeps the strings around such a
-  // string, four numbers each (quote, triple, formatted, field).
+  // string, four numbers each (quote, triple, formatted, field). A field's format spec (after a `:`
+  // in it, outside brackets) is read as a string of its own, whose "quote" is SPEC: text, where a `#`
+  // or a quote is a character, a `{` opens a nested field, and the `}` of the field ends it.
   let formatted = false;
   let field = 0;
+  // (No closure may reset these: the scan's variables would live on the heap, and it would run at half speed.)
   const outer: number[] = [];
-  const endStrings = (): void => {
-    quote = 0;
-    triple = formatted = false;
-    field = 0;
-    outer.length = 0;
-  };
   let afterDecorator = indent === 0 && text.charCodeAt(from) === AT;
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
@@ -126,7 +128,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         // A cell starts afresh, as a scan from it would: a decorator in its first line joins the next.
         nextForced++;
         depth = 0;
-        endStrings();
+        quote = field = outer.length = 0;
+        triple = formatted = false;
         afterDecorator = indent === 0 && text.charCodeAt(i) === AT;
         start = true;
       } else if (quote === 0) {
@@ -146,7 +149,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         }
       } else if (field > 0 && indentOf(text, i) === indent && startsWithWord(text, i + indent, RECOVERY)) {
         // No replacement field holds a definition: an unclosed one ends there, as an unclosed bracket does.
-        endStrings();
+        quote = field = outer.length = 0;
+        triple = formatted = false;
         depth = 0;
         start = !afterDecorator;
         afterDecorator = false;
@@ -171,13 +175,21 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
     if (c === NEWLINE) {
       // A string in single quotes ends with its line (unclosed, it is a syntax error), unless the line
       // ends in a replacement field.
-      if (quote !== 0 && field === 0 && !triple) endStrings();
+      if (quote !== 0 && field === 0 && !triple) {
+        quote = field = outer.length = 0;
+        triple = formatted = false;
+      }
       lineStart = true;
       line++;
       i++;
       continue;
     }
     if (c === BACKSLASH) {
+      // In an f-string's text a backslash does not escape a brace: `\{` opens a field.
+      if (formatted && field === 0 && text.charCodeAt(i + 1) === OPEN_BRACE) {
+        i++;
+        continue;
+      }
       // Escapes the next character: in a string, a quote; anywhere, a line break, which joins the lines.
       const next = text.charCodeAt(i + 1);
       if (next === NEWLINE || (next === CARRIAGE && text.charCodeAt(i + 2) === NEWLINE)) line++;
@@ -187,19 +199,25 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
       continue;
     }
     if (quote !== 0 && field === 0) {
-      if (c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) {
-        i += triple ? 3 : 1;
+      const spec = quote === SPEC;
+      if (spec ? c === CLOSE_BRACE : c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) {
+        i += triple && !spec ? 3 : 1;
         if (outer.length > 0) {
           field = outer.pop()!;
           formatted = outer.pop() === 1;
           triple = outer.pop() === 1;
           quote = outer.pop()!;
-        } else endStrings();
+          // The `}` that ends a spec ends its field too.
+          if (spec) field--;
+        } else {
+          quote = field = outer.length = 0;
+          triple = formatted = false;
+        }
         continue;
       }
-      if (formatted && c === 123) {
-        // `{{` is a brace; `{` opens a replacement field.
-        if (text.charCodeAt(i + 1) === 123) i += 2;
+      if (formatted && c === OPEN_BRACE) {
+        // `{{` is a brace (not in a spec, where `{` opens a nested field); `{` opens a replacement field.
+        if (!spec && text.charCodeAt(i + 1) === OPEN_BRACE) i += 2;
         else {
           field = 1;
           i++;
@@ -215,6 +233,15 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         i = nl === -1 ? end : nl;
         continue;
       }
+      case COLON:
+        // A format spec, unless the colon is inside brackets in the field (`:=` too: a walrus needs them).
+        if (field === 1) {
+          outer.push(quote, triple ? 1 : 0, formatted ? 1 : 0, field);
+          quote = SPEC;
+          formatted = true;
+          field = 0;
+        }
+        break;
       case QUOTE:
       case APOSTROPHE:
         if (quote !== 0) outer.push(quote, triple ? 1 : 0, formatted ? 1 : 0, field);
@@ -243,17 +270,18 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   return starts;
 }
 
-/** Whether the quote at `at` starts an f-string (or a t-string): its prefix, a word of up to three letters, has an `f` or a `t`. */
+/**
+ * Whether the quote at `at` starts an f-string (or a t-string): its prefix is `f` or `t`, alone or with
+ * an `r`, in either order and any case, and is a word of its own.
+ */
 function isFormatted(text: string, at: number): boolean {
-  let k = at;
-  let formatted = false;
-  while (k > 0 && at - k < 3) {
-    const c = text.charCodeAt(k - 1) | 32;
-    if (c === 102 || c === 116) formatted = true;
-    else if (c !== 114 && c !== 98 && c !== 117) break;
-    k--;
-  }
-  return formatted && !isIdentifierChar(text.charCodeAt(k - 1));
+  const last = text.charCodeAt(at - 1) | 32;
+  const before = text.charCodeAt(at - 2) | 32;
+  let start: number;
+  if (last === 102 || last === 116) start = before === 114 ? at - 2 : at - 1;
+  else if (last === 114 && (before === 102 || before === 116)) start = at - 2;
+  else return false;
+  return !isIdentifierChar(text.charCodeAt(start - 1));
 }
 
 /** Whether the statement at `at` opens a block, by its first word (or is decorated). */
