@@ -200,6 +200,15 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
     }
     if (quote !== 0 && field === 0) {
       const spec = quote === SPEC;
+      if (spec && c === outer[outer.length - 4] && (outer[outer.length - 3] === 0 || (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c))) {
+        // The f-string's own quote ends a spec that no `}` closed, and the string with it (read next).
+        triple = outer[outer.length - 3] === 1;
+        outer.length -= 4;
+        quote = c;
+        formatted = true;
+        field = 0;
+        continue;
+      }
       if (spec ? c === CLOSE_BRACE : c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) {
         i += triple && !spec ? 3 : 1;
         if (outer.length > 0) {
