@@ -5,9 +5,9 @@ import { applyEdit, type PythonParser, type Tree } from './parser';
 /**
  * A module parsed chunk by chunk (see chunks.ts), with the JavaScript copy of each chunk. Made afresh,
  * a module without a syntax error is parsed once and its copy cut at the chunk starts, which is what
- * parsing each chunk gives (for one analysis, cut only at notebook cells: see `parseFresh`). After an edit only the chunks the edit reached are
- * parsed again (incrementally when the chunk kept its extent and its tree) and copied again; the
- * others are moved to their new offsets. How broken the rest of the file is does not matter: an
+ * parsing each chunk gives (for one analysis, cut only at notebook cells: see `parseFresh`). After an
+ * edit only the chunks the edit reached are parsed again (incrementally when the chunk kept its extent
+ * and its tree) and copied again; the others are moved to their new offsets. How broken the rest of the file is does not matter: an
  * unclosed bracket stays in its chunk. A large chunk is parsed in pieces (see `split`), so that an
  * edit in a class of thousands of lines re-parses one method of its body.
  */
@@ -199,8 +199,8 @@ export class ChunkedModule {
    * unclosed bracket typed in a chunk does not have it parsed afresh at every key after it. tree-sitter
    * does not promise that an incremental parse of broken code gives what a parse of the text alone
    * gives (as in the CLI), but it gave it node for node, error recovery included, after each of
-   * thousands of random edits (insertions, deletions, replacements) to broken files; test/unit/engine.test.ts
-   * keeps a sample of them, to fail should an upgrade of tree-sitter change that.
+   * thousands of random edits (insertions, deletions, replacements) to broken files;
+   * test/unit/engine.test.ts keeps a sample of them, to fail should an upgrade of tree-sitter change that.
    */
   private reparse(builder: SyntaxTreeBuilder, previous: Chunk, text: string, start: number, end: number, edit: TextSpan): Chunk {
     applyEdit(previous.tree!, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));

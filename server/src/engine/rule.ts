@@ -44,10 +44,11 @@ export interface RuleMeta {
   /**
    * Whether the rule works chunk by chunk, so that a live document can skip the chunks an edit did
    * not reach. A chunk is a top-level definition with the statements after it, or a class alone (see
-   * chunks.ts); every notebook cell starts one. (A check of a file without syntax errors, which no edit
-   * follows, makes the whole module one chunk, or one per cell: a rule must not depend on where chunks end.) A large class is several: its header, walked every
+   * chunks.ts); every notebook cell starts one. A large class is several: its header, walked every
    * time, then one chunk per method of its body, with the statements after it (walked inside the
-   * class: its scope is open, and `node.parent` leads to it). A local rule:
+   * class: its scope is open, and `node.parent` leads to it). A check of a file without syntax errors,
+   * which no edit follows, makes the whole module one chunk, or one per cell: a rule must not depend on
+   * where chunks end. A local rule:
    * - keeps nothing in its listeners from one chunk to the next: what later decisions need it returns
    *   from `chunk:exit` (and resets), and `module:exit` reads those facts in `context.chunkFacts`;
    * - decides what to report while walking a chunk from that chunk alone, the semantic model's answers
