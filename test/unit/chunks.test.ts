@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ChunkedModule, classMembers, tokenNeutral } from '../../server/src/engine/chunkedModule';
-import { chunkStarts, memberStarts, statementStarts, topLevelStarts } from '../../server/src/engine/chunks';
+import { chunkStarts, memberStarts, statementStarts, surelyBroken, topLevelStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
@@ -131,6 +131,31 @@ describe('top-level statements', () => {
   it('always start at a forced offset (a notebook cell), whatever came before', () => {
     const text = 'x = foo(\n"""\nstill open\n';
     expect(chunkLines(text, [9, 13])).toEqual(['x = foo(', '"""', 'still open']);
+  });
+
+  it('end a triple-quoted string at a definition in it where the code read on is surely broken: a docstring read inside out', () => {
+    // A character typed into the `"""` that closes a docstring: each string after it opens where one closed.
+    const text = ['def a():', '    """Returns the value.', '    ""_"', '    return 1', '', 'def b():', '    """Returns a copy."""', '    return 2', '', 'def c():', '    """Another one."""', '    return 3', ''].join('\n');
+    const reaches: number[] = [];
+    expect(linesAt(text, chunkStarts(text, 0, [], undefined, reaches))).toEqual(['def a():', 'def b():', 'def c():']);
+    // It read as far as the name after the string that `def b`'s docstring closes: an edit up to there may move that start.
+    expect(reaches[0]).toBe(text.indexOf('Returns a copy'));
+    // The same in a class body, at its indentation.
+    const cls = 'class C:\n' + text.replace(/^(?=.)/gm, '    ');
+    expect(linesAt(cls, memberStarts(cls, 0, cls.length, 4))).toEqual(['class C:', '    def a():', '    def b():', '    def c():']);
+    // A docstring opened with nothing after it to close it: the string never ends.
+    const opened = 'def a():\n    """\n    return 1\n\ndef b():\n    return 2\n';
+    expect(chunkLines(opened)).toEqual(['def a():', 'def b():']);
+  });
+
+  it('leave whole a triple-quoted string that holds definitions, where the code after it reads as it may', () => {
+    const template = ['import os', 'import re', 'TEMPLATE = """', 'def main():', '    pass', '', 'class Config:', '    pass', '"""', 'x = TEMPLATE.format(name) if ready else None', 'def f():', '    """Doc string."""', ''].join('\n');
+    const reaches: number[] = [];
+    expect(linesAt(template, chunkStarts(template, 0, [], undefined, reaches))).toEqual(['import os', 'TEMPLATE = """', 'def f():']);
+    // It read to the end of the statement the string is in, and no further.
+    expect(reaches[1]).toBe(template.indexOf('x = TEMPLATE'));
+    const cls = 'class C:\n    SOURCE = """\n    def main(self):\n        pass\n    """\n    def run(self):\n        return 1\n';
+    expect(linesAt(cls, memberStarts(cls, 0, cls.length, 4))).toEqual(['class C:', '    SOURCE = """', '    def run(self):']);
   });
 
 });
@@ -703,25 +728,84 @@ describe('a large class, live', () => {
 });
 
 describe('the live module', () => {
-  it('re-parses a chunk with a syntax error incrementally while it is typed into, to the tree a fresh parse gives', async () => {
+  it('re-parses a chunk incrementally while it has no syntax error, and afresh once it has one, to the tree a fresh parse gives', async () => {
     const engine = await loadEngine();
-    const text = 'import os\n\ndef f(a):\n    x = (a\n    return x\n\ndef g():\n    return 1\n';
+    const text = 'import os\n\ndef f(a):\n    x = a\n    return x\n\ndef g():\n    return 1\n';
     const module = new ChunkedModule(engine.parser, true);
     module.update(text, []);
     const parse = vi.spyOn(engine.parser, 'parse');
     let now = text;
-    for (const key of ['b', 'c', ' ', '+', 'd']) {
-      const at = now.indexOf('(a') + 2;
+    // Each key, and whether its parses reuse the old tree: none for the first (the chunk was cut from a
+    // parse of the whole file), then valid, broken by the bracket, still broken.
+    for (const [key, incrementally] of [['b', [false]], ['c', [true]], ['(', [true, false]], ['d', [false]], [' ', [false]]] as const) {
+      const at = now.indexOf('= a') + 3;
       const next = now.slice(0, at) + key + now.slice(at);
       parse.mockClear();
       module.update(next, [], { start: at, oldEnd: at, newEnd: at + 1 });
       now = next;
-      expect(parse.mock.calls.length, key).toBe(1);
-      expect(parse.mock.calls[0][1], key).toBeDefined();
+      expect(parse.mock.calls.map((call) => call[1] !== undefined), key).toEqual(incrementally);
       expectLikeFresh(module.syntax(), liveCopy(engine, now), key);
     }
     parse.mockRestore();
     module.dispose();
+  });
+
+  it('gives the tree a fresh parse gives when the quote that closes a broken docstring is typed', async () => {
+    // An incremental parse of the broken chunk recovers from its error otherwise.
+    const engine = await loadEngine();
+    const text = 'class C:\n [\n]\n """f=0\nd\n';
+    const module = new ChunkedModule(engine.parser, true);
+    module.update(text, []);
+    module.update(text + '"""', [], { start: text.length, oldEnd: text.length, newEnd: text.length + 3 });
+    expectLikeFresh(module.syntax(), liveCopy(engine, text + '"""'));
+    module.dispose();
+  });
+
+  it('scans again from a string it ended at a definition when an edit reaches the code that told it to', async () => {
+    const engine = await loadEngine();
+    // `a`'s docstring is broken: read on, its string ends at `c`'s docstring, and `Returns copies` is no code.
+    const text = ['import os', 'import re', '', 'def a():', '    """Doc.', '    ""_"', '    return 1', '', 'def b():', '    return 2', '', 'def c():', '    """', '    Returns copies', '    """', '    return 3', '    """', '', 'def d():', '    return 4', ''].join('\n');
+    const starts = (module: ChunkedModule) => linesAt(module.source, module.syntax().chunks.map((c) => c.base));
+    const edits: Array<[string, string, string[]]> = [
+      // A `.` (which the tokenizer does not notice) makes that an attribute: the code after the string may be valid.
+      [' copies', ' .copies', ['import os', 'def a():', 'def d():']],
+      [' .copies', ' copies', ['import os', 'def a():', 'def b():', 'def c():', 'def d():']],
+      // So does a call, which the tokenizer notices: scanned from where it is, it would not be from `a`.
+      [' copies', '(copies)', ['import os', 'def a():', 'def d():']],
+    ];
+    const module = new ChunkedModule(engine.parser, true);
+    module.update(text, []);
+    expect(starts(module)).toEqual(['import os', 'def a():', 'def b():', 'def c():', 'def d():']);
+    for (const [from, to, expected] of edits) {
+      const at = module.source.indexOf(from);
+      const next = module.source.slice(0, at) + to + module.source.slice(at + from.length);
+      const common = [...from].findIndex((ch, k) => ch !== to[k]);
+      module.update(next, [], { start: at + common, oldEnd: at + from.length, newEnd: at + to.length });
+      expect(starts(module), to).toEqual(expected);
+      expectLikeFresh(module.syntax(), liveCopy(engine, next), to);
+    }
+    module.dispose();
+  });
+
+  it('re-parses only the definition a docstring is typed into, quote by quote, however large the class', async () => {
+    const engine = await loadEngine();
+    const methods = Array.from({ length: 60 }, (_, i) => `    def step_${i}(self):\n        """Step ${i} of the pipeline."""\n        return self.value + ${i}\n`).join('\n');
+    let text = `import os\nimport re\n\n\nclass Pipeline:\n${methods}\n\ndef main():\n    return Pipeline()\n`;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const parse = vi.spyOn(engine.parser, 'parse');
+    let at = text.indexOf('return self.value + 20');
+    for (const key of ['"', '"', '"', 'D', 'o', 'c', '"', '"', '"']) {
+      parse.mockClear();
+      const position = new LineIndex(text).positionAt(at);
+      doc.update([{ range: { start: position, end: position }, text: key }], doc.version + 1);
+      text = text.slice(0, at) + key + text.slice(at);
+      at++;
+      // Each parse is of one method or two, not of the class after it (over 5,000 characters).
+      expect(Math.max(...parse.mock.calls.map((call) => call[0].length)), key).toBeLessThan(400);
+      expectLikeFresh(doc.syntax(), liveCopy(engine, text), key);
+    }
+    parse.mockRestore();
+    doc.dispose();
   });
 
   it('gives what a fresh analysis gives after whole lines are inserted, replaced and removed, at the top too', async () => {
@@ -904,5 +988,44 @@ describe('tokenNeutral', () => {
       for (const indent of [0, 4]) expect(statementStarts(after, 0, after.length, indent), `${JSON.stringify(text)} at ${at}`).toEqual(moved(statementStarts(text, 0, text.length, indent)));
     }
     expect(neutral).toBeGreaterThan(500);
+  });
+});
+
+describe('surelyBroken', () => {
+  /** Where reading `code` on, after a string closed by its first `"""`, finds an error: the text there, or undefined. */
+  const broken = (code: string, depth = 0): string | undefined => {
+    const found = surelyBroken(code, 0, code.length, 0, depth, 34);
+    return found >= 0 ? code.slice(found, found + 8) : undefined;
+  };
+
+  it('finds what prose read as code gives: an operand and a name after it, a string that runs into its line end', () => {
+    expect(broken('"""Returns a copy.\n')).toBe('Returns ');
+    expect(broken('"""\n    Returns the value.\n')).toBe('the valu');
+    expect(broken('"""\n    f(x) y\n')).toBe('y\n');
+    expect(broken('"""\n    don\'t\n')).toBe('\n');
+    // A definition inside brackets, or the string that never closes.
+    expect(broken('""" + f(\n\ndef g():\n    pass\n', 0)).toBe('def g():');
+    expect(broken('never closed\n')).toBe('');
+  });
+
+  it('finds nothing in code that may be valid: keywords, soft ones and Python 2 statements, strings joined, attributes, numbers', () => {
+    for (const code of [
+      '""" if ready else None\n',
+      '""" in names and x is not None\n',
+      '""".format(name) % args\n',
+      '""" "more" rb"bytes" u"text"\n',
+      '"""\n    print x\n    exec code in scope\n    match command:\n        case [a, b] if a:\n            pass\n',
+      '"""\n    type Vector = list[float]\n    x = 1if y else 2\n    z = 0x1F + 1e-5j\n',
+      '"""\n    await task\n    async with a as b:\n        yield from c\n',
+      '"""\n    # a comment with words in it\n    x = (a,\n         b)\n',
+    ]) {
+      expect(broken(code), code).toBeUndefined();
+    }
+  });
+
+  it('stops, unsure, at the next statement at its indentation, and at an f-string, whose fields it does not follow', () => {
+    const code = '"""\n    x = 1\ndef f():\n    Returns a copy\n';
+    expect(~surelyBroken(code, 0, code.length, 0, 0, 34)).toBe(code.indexOf('def f'));
+    expect(broken('"""\n    msg = f"{a["key one"]}"\n    Returns a copy\n')).toBeUndefined();
   });
 });

@@ -28,11 +28,19 @@ interface Chunk {
   parts?: Parts;
   /** For a chunk parsed in pieces: where its statements after the first piece start, and whether it is a class. */
   layout?: Layout;
+  /**
+   * How far the scan read past a definition in a triple-quoted string in the chunk, to decide whether
+   * the string ends there and the next chunk starts (see `surelyBroken` in chunks.ts): an edit up to
+   * there is scanned from this chunk, though it may be chunks later, and may move the chunks between.
+   */
+  reach?: number;
 }
 
 interface Layout {
   members: number[];
   isClass: boolean;
+  /** Whether the scan for the members read past a member to decide where the next starts: an edit anywhere may move them. */
+  readPast: boolean;
 }
 
 /**
@@ -120,17 +128,32 @@ export class ChunkedModule {
   private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextSpan): Chunk[] {
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
-    const first = Math.max(0, lastStartingBy(old, edit.start, 0) - 1);
+    const holding = lastStartingBy(old, edit.start, 0);
+    let first = Math.max(0, holding - 1);
+    // Or a chunk before them whose scan read as far as the edit, and may read it differently now.
+    let readPast = false;
+    for (let k = 0; k <= holding; k++) {
+      const reach = old[k].reach;
+      if (reach === undefined || reach < edit.start) continue;
+      readPast = true;
+      first = Math.min(first, k);
+      break;
+    }
     // Scan from there until a chunk starts where an old one did, after the edit: the rest is as it was.
     // An edit the tokenizer cannot notice needs no scan: every chunk starts where it did.
     let resume = old.length;
-    const neutral = tokenNeutral(this.text, text, edit);
+    const neutral = !readPast && tokenNeutral(this.text, text, edit);
     let starts: number[];
+    const reaches: number[] = [];
     if (neutral) {
       let holding = first;
       while (holding < old.length && old[holding].end < edit.oldEnd) holding++;
       resume = Math.min(holding + 1, old.length);
       starts = old.slice(first, resume).map((c) => c.start);
+      // (Those before the edit read no further than its start, or it would not be neutral.)
+      old.slice(first, resume).forEach((c, i) => {
+        if (c.reach !== undefined) reaches[i] = c.reach >= edit.oldEnd ? c.reach + delta : c.reach;
+      });
     } else {
       // A chunk start in a file's first two lines is read differently (see chunks.ts): no resuming there.
       const header = Math.max(headerEnd(text), headerEnd(this.text) + delta);
@@ -140,7 +163,7 @@ export class ChunkedModule {
         if (index <= first || old[index].start !== offset - delta || old[index].start < edit.oldEnd) return false;
         resume = index;
         return true;
-      });
+      }, reaches);
     }
     const rescanEnd = resume < old.length ? old[resume].start + delta : text.length;
 
@@ -178,12 +201,15 @@ export class ChunkedModule {
         chunks.push(moved(untouched, start, end));
       } else {
         // After an edit the tokenizer cannot notice, the pieces start where they did (moved by the edit).
-        const layout = neutral && previous?.layout ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
+        const layout = neutral && previous?.layout && !previous.layout.readPast ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
         const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, { known, kept, layout }) : undefined;
         if (split) chunks.push(split);
         else if (previous?.tree) chunks.push(this.reparse(builder, previous, text, start, end, edit));
         else chunks.push(this.parseWhole(builder, text, start, end));
       }
+      const chunk = chunks[chunks.length - 1];
+      if (reaches[i] === undefined) delete chunk.reach;
+      else chunk.reach = reaches[i];
     });
     this.release(replaced.filter((c) => !reused.has(c)));
     for (let i = resume; i < old.length; i++) {
@@ -195,17 +221,22 @@ export class ChunkedModule {
   }
 
   /**
-   * The chunk the edit is in, with the same extent: re-parsed incrementally, broken or not, so that an
-   * unclosed bracket typed in a chunk does not have it parsed afresh at every key after it. tree-sitter
-   * does not promise that an incremental parse of broken code gives what a parse of the text alone
-   * gives (as in the CLI), but it gave it node for node, error recovery included, after each of
-   * thousands of random edits (insertions, deletions, replacements) to broken files;
-   * test/unit/engine.test.ts keeps a sample of them, to fail should an upgrade of tree-sitter change that.
+   * The chunk the edit is in, with the same extent: re-parsed incrementally where its tree has no
+   * syntax error, and afresh where the result has one (or the old tree had one). tree-sitter does not
+   * promise that an incremental parse of broken code recovers from the error as a parse of the text
+   * alone does (as in the CLI), and it does not always: a `"""` typed at the start of a line in a
+   * class, for one, is recovered from differently.
    */
   private reparse(builder: SyntaxTreeBuilder, previous: Chunk, text: string, start: number, end: number, edit: TextSpan): Chunk {
-    applyEdit(previous.tree!, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
+    const old = previous.tree!;
+    if (old.rootNode.hasError) return this.parseWhole(builder, text, start, end);
+    applyEdit(old, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
     const chunkText = text.slice(start, end);
-    const tree = this.parser.parse(chunkText, previous.tree);
+    let tree = this.parser.parse(chunkText, old);
+    if (tree.rootNode.hasError) {
+      tree.delete();
+      tree = this.parser.parse(chunkText);
+    }
     return { start, end, tree, copy: builder.copy(this.parser, tree, start) };
   }
 
@@ -241,9 +272,14 @@ export class ChunkedModule {
       const cut = cutAt(whole, starts, text.length);
       if (cut) return cut.map((arrays, i) => ({ start: starts[i], end: starts[i + 1] ?? text.length, tree: undefined, copy: builder.adopt(arrays, starts[i]) }));
     }
-    const starts = chunkStarts(text, 0, forced);
+    const reaches: number[] = [];
+    const starts = chunkStarts(text, 0, forced, undefined, reaches);
     const cut = whole && cutAt(whole, starts, text.length);
-    return starts.map((start, i) => this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]));
+    return starts.map((start, i) => {
+      const chunk = this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]);
+      if (this.live && reaches[i] !== undefined) chunk.reach = reaches[i];
+      return chunk;
+    });
   }
 
   private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
@@ -282,7 +318,15 @@ export class ChunkedModule {
     }
     // Where the statements after the first start is scanned for once it is needed: for simple statements,
     // only once the first piece parses as such.
-    const memberStarts = (): number[] => (members ??= bodyStarts(text, start, end, indent));
+    const reaches: number[] = [];
+    let readPast = after.layout?.readPast ?? false;
+    const memberStarts = (): number[] => {
+      if (!members) {
+        members = bodyStarts(text, start, end, indent, reaches);
+        readPast = reaches.length > 0;
+      }
+      return members;
+    };
     const parts: Parts = new Map();
     const part = (key: string, make: () => Omit<Part, 'text'> | undefined): Part | undefined => {
       let found = known?.get(key) ?? parts.get(key);
@@ -335,7 +379,7 @@ export class ChunkedModule {
       return (p.copy = builder.adopt(p.arrays, base));
     });
     if (host) builder.host(host, pieces);
-    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? { members: memberStarts(), isClass: hosted } : undefined };
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? { members: memberStarts(), isClass: hosted, readPast } : undefined };
   }
 
   /**
@@ -387,6 +431,7 @@ function lastStartingBy(chunks: readonly Chunk[], offset: number, from: number):
 function moved(chunk: Chunk, start: number, end: number): Chunk {
   const shift = start - chunk.start;
   if (shift !== 0 && chunk.layout) chunk.layout = { ...chunk.layout, members: chunk.layout.members.map((m) => m + shift) };
+  if (chunk.reach !== undefined) chunk.reach += shift;
   chunk.start = start;
   chunk.end = end;
   return chunk;
@@ -467,9 +512,12 @@ function firstBodyStatement(text: string, line: number, start: number, end: numb
   return undefined;
 }
 
-/** Where the statements indented under a line start in `[start, end)`, at `indent` (see `firstBodyStatement`). */
-function bodyStarts(text: string, start: number, end: number, indent: number): number[] {
-  const starts = scanMembers(text, start, end, indent);
+/**
+ * Where the statements indented under a line start in `[start, end)`, at `indent` (see
+ * `firstBodyStatement`). `reaches`: as for `chunkStarts`.
+ */
+function bodyStarts(text: string, start: number, end: number, indent: number, reaches?: number[]): number[] {
+  const starts = scanMembers(text, start, end, indent, reaches);
   // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
   return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
 }

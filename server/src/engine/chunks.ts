@@ -13,6 +13,12 @@
  * (`else`, `elif`, `except`, `finally`), or when it follows a decorator. Inside unclosed brackets a
  * `def` or `class` in column 0 starts a chunk anyway, as no expression can hold one: that is where
  * tree-sitter would recover too.
+ *
+ * A triple-quoted string may hold such a line (a template of code), so it ends there only where the
+ * file is surely broken: where reading it on, as Python would, meets a syntax error before the
+ * statement the string is in ends (see `surelyBroken`). That is a quote typed into a docstring's
+ * `"""`, or a docstring being opened: every string after it is read inside out, and without that
+ * ending every keystroke there would parse the rest of the class or the file again.
  */
 
 const NEWLINE = 10;
@@ -50,10 +56,13 @@ const GROUP_LINES = 40;
 /**
  * The offsets at which chunks start, from `from` (itself a chunk start) onwards; the first is
  * `from`. `forced` offsets (sorted; notebook cells) always start a chunk, whatever came before.
- * `stop(offset)` may end the scan early at a chunk start: the caller knows the rest.
+ * `stop(offset)` may end the scan early at a chunk start: the caller knows the rest. `reaches`, when
+ * given, gets for a chunk (at its index in the result) how far past its start the scan read to
+ * decide where it and the chunks after it start, where that is further than the chunk's own text
+ * (see `surelyBroken`); an edit up to there may move them.
  */
-export function chunkStarts(text: string, from = 0, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
-  return scan(text, from, text.length, 0, forced, stop, GROUP_LINES);
+export function chunkStarts(text: string, from = 0, forced: readonly number[] = [], stop?: (offset: number) => boolean, reaches?: number[]): number[] {
+  return scan(text, from, text.length, 0, forced, stop, GROUP_LINES, reaches);
 }
 
 /** Where each top-level statement starts, by the reading `chunkStarts` groups. */
@@ -73,8 +82,8 @@ export function statementStarts(text: string, from: number, end: number, indent:
  * Where the pieces of a class body start in `[from, end)` (`from` is the class): its statements at
  * `indent` columns, grouped as `chunkStarts` groups top-level statements.
  */
-export function memberStarts(text: string, from: number, end: number, indent: number): number[] {
-  return scan(text, from, end, indent, [], undefined, GROUP_LINES);
+export function memberStarts(text: string, from: number, end: number, indent: number, reaches?: number[]): number[] {
+  return scan(text, from, end, indent, [], undefined, GROUP_LINES, reaches);
 }
 
 /** Where a file's third line starts (its end when it has fewer lines). */
@@ -84,12 +93,17 @@ export function headerEnd(text: string): number {
 }
 
 /** `group`: statements grouped as `GROUP_LINES` says, up to that many lines (0: one start per statement). */
-function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number): number[] {
+function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number, reaches?: number[]): number[] {
   const starts = [from];
   let depth = 0;
   /** The quote of the string the scan is in (0 when in none), and whether it is triple. */
   let quote = 0;
   let triple = false;
+  // Where the string the scan is in opened (outside any other), and the last such string the scan
+  // looked past for a syntax error, and what it found: whether the string ends at a definition in it.
+  let opened = -1;
+  let decided = -1;
+  let endsAtDefinition = false;
   // Whether that string is an f-string (or a t-string), and how deep the scan is in one of its
   // replacement fields (0: in its text; 1: just inside the field's brace, and so on for the brackets
   // opened in it). A field holds code, strings included: `outer` keeps the strings around such a
@@ -154,6 +168,22 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         depth = 0;
         start = !afterDecorator;
         afterDecorator = false;
+      } else if (triple && field === 0 && outer.length === 0 && !formatted && indentOf(text, i) === indent && startsDefinition(text, i + indent)) {
+        // A definition in a triple-quoted string: where the file is surely broken, the string ends there.
+        if (decided !== opened) {
+          decided = opened;
+          const limit = nextForced < forced.length && forced[nextForced] < end ? forced[nextForced] : end;
+          const found = surelyBroken(text, i, limit, indent, depth, quote);
+          endsAtDefinition = found >= 0;
+          if (reaches) reaches[starts.length - 1] = Math.max(reaches[starts.length - 1] ?? 0, found >= 0 ? found : ~found);
+        }
+        if (endsAtDefinition) {
+          quote = field = outer.length = 0;
+          triple = formatted = false;
+          depth = 0;
+          start = !afterDecorator;
+          afterDecorator = text.charCodeAt(i + indent) === AT;
+        }
       }
       // A statement joins the chunk before it unless it is a definition or a class (which start one), that
       // chunk is long enough or stands alone, or the statement is the first after the file's first two lines.
@@ -254,6 +284,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
       case QUOTE:
       case APOSTROPHE:
         if (quote !== 0) outer.push(quote, triple ? 1 : 0, formatted ? 1 : 0, field);
+        else opened = i;
         quote = c;
         triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
         formatted = isFormatted(text, i);
@@ -277,6 +308,122 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
     i++;
   }
   return starts;
+}
+
+/**
+ * Whether the text from `at`, a line start inside a triple-quoted string (its quote `quote`, at bracket
+ * depth `depth`), read as Python reads it, surely has a syntax error before the statement the string
+ * is in ends (at the next line that starts a statement at `indent` columns or fewer, outside brackets)
+ * or at `limit`: the string never ends; or, after it, a string in single quotes runs into its line's
+ * end; or a definition comes inside brackets; or two operands follow one another (a name, a string or
+ * a closing bracket, then a name that is no keyword), which is what prose read as code gives.
+ * Returns the error's offset, or, where none was found, `~offset` of where the look stopped (it stops
+ * too, unsure, at an f-string: its fields are not followed here).
+ */
+export function surelyBroken(text: string, at: number, limit: number, indent: number, depth: number, quote: number): number {
+  let i = at;
+  // The rest of the string.
+  for (;;) {
+    if (i >= limit) return limit;
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i += 2;
+    else if (c === quote && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) break;
+    else i++;
+  }
+  i += 3;
+  let operand = true;
+  let lineStart = false;
+  while (i < limit) {
+    if (lineStart) {
+      lineStart = false;
+      const lead = indentOf(text, i);
+      const first = i + lead;
+      if (lead <= indent && startsStatement(text, first)) {
+        if (depth === 0) return ~i;
+        if (startsWithWord(text, first, RECOVERY)) return first;
+      }
+      i = first;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) {
+      if (depth === 0) operand = false;
+      lineStart = true;
+      i++;
+    } else if (c === SPACE || c === TAB || c === FORM_FEED || c === CARRIAGE) {
+      i++;
+    } else if (c === HASH) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 || nl > limit ? limit : nl;
+    } else if (c === BACKSLASH) {
+      // A line continued: the statement goes on.
+      i += text.charCodeAt(i + 1) === CARRIAGE ? 3 : 2;
+      operand = false;
+    } else if (c === QUOTE || c === APOSTROPHE) {
+      const after = stringEnd(text, i, limit);
+      if (after < 0) return ~after;
+      i = after;
+      operand = true;
+    } else if (isIdentifierStart(c)) {
+      const wordStart = i;
+      while (i < limit && isIdentifierChar(text.charCodeAt(i))) i++;
+      const next = text.charCodeAt(i);
+      const word = text.slice(wordStart, i);
+      if ((next === QUOTE || next === APOSTROPHE) && STRING_PREFIX.test(word)) {
+        if (/[ft]/i.test(word)) return ~wordStart;
+        const after = stringEnd(text, i, limit);
+        if (after < 0) return ~after;
+        i = after;
+        operand = true;
+      } else if (KEYWORDS.has(word)) {
+        operand = false;
+      } else {
+        if (operand) return wordStart;
+        operand = true;
+      }
+    } else if (c >= 48 && c <= 57) {
+      // A number, with what may follow its digits (a base, an exponent, a `j`, underscores, a point).
+      while (i < limit && (isIdentifierChar(text.charCodeAt(i)) || text.charCodeAt(i) === 46)) i++;
+      operand = false;
+    } else {
+      if (c === 40 || c === 91 || c === OPEN_BRACE) depth++;
+      else if ((c === 41 || c === 93 || c === CLOSE_BRACE) && depth > 0) depth--;
+      operand = c === 41 || c === 93 || c === CLOSE_BRACE;
+      i++;
+    }
+  }
+  return ~limit;
+}
+
+/**
+ * Where the string whose quote (after any prefix) is at `at` ends, or, when it surely has a syntax
+ * error (a string in single quotes that meets its line's end, a triple-quoted one that meets
+ * `limit`), `~offset` of where that is.
+ */
+function stringEnd(text: string, at: number, limit: number): number {
+  const q = text.charCodeAt(at);
+  const triple = text.charCodeAt(at + 1) === q && text.charCodeAt(at + 2) === q;
+  let i = at + (triple ? 3 : 1);
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i += text.charCodeAt(i + 1) === CARRIAGE ? 3 : 2;
+    else if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) return i + (triple ? 3 : 1);
+    else if (!triple && (c === NEWLINE || c === CARRIAGE)) return ~i;
+    else i++;
+  }
+  return ~Math.min(i, limit);
+}
+
+/** Python's keywords, soft ones included, and the statements tree-sitter-python reads of Python 2. */
+const KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type print exec'.split(' '),
+);
+/** The prefixes of a string that is not an f-string (those are looked for by the caller). */
+const STRING_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
+
+/** Whether a line's text at `at` starts a definition: `def`, `class`, `async`, or a decorator. */
+function startsDefinition(text: string, at: number): boolean {
+  return (text.charCodeAt(at) === AT && isIdentifierStart(text.charCodeAt(at + 1))) || startsWithWord(text, at, RECOVERY);
 }
 
 /**
@@ -330,6 +477,10 @@ function startsWithWord(text: string, at: number, words: readonly string[]): boo
     if (text.startsWith(w, at) && !isIdentifierChar(text.charCodeAt(at + w.length))) return true;
   }
   return false;
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 }
 
 function isIdentifierChar(c: number): boolean {
