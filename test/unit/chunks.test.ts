@@ -662,6 +662,39 @@ describe('a large class, live', () => {
     }
   });
 
+  it('finds the pieces after an edit in its body by scanning from the statement before it, to the chunks a fresh parse makes', async () => {
+    const engine = await loadEngine();
+    const scanned = vi.spyOn(ChunkedModule.prototype as unknown as { bodyEdit: () => unknown }, 'bodyEdit');
+    // Each edit, and whether the body's scan alone found the pieces: after the class a definition, or a
+    // statement that, after a bracket left open in the class, the module's scan reads as part of it.
+    const edits: Array<[string, string, boolean, boolean]> = [
+      ['return self.frame.values', 'return self.frame.values()', true, true],
+      ['return 3\n', 'return (3\n', true, false],
+      ['return 5\n', 'return (5\n', true, false],
+      ['return (3\n', 'return 3\n', true, false],
+      ['return (5\n', 'return 5\n', true, false],
+      ['    def helper_7(self):', '    # The seventh.\n    @property\n    def helper_7(self):', true, true],
+      // A line in column 0 ends the class; a string left open could hold what follows the class.
+      ['    def helper_9(self):', 'y = 2\n    def helper_9(self):', false, false],
+      ['    def other_2(self):', '    x = """\n    def other_2(self):', false, false],
+    ];
+    for (const [after, then] of [['def after():', 'after'], ['x = 1\n\ndef after():', 'after a statement']] as const) {
+      let text = sharedState().replace('def after():', after);
+      const doc = new PythonDocument(engine.parser, text, 1);
+      for (const [from, to, alone, aloneAfterStatement] of edits) {
+        const at = text.indexOf(from);
+        const lines = new LineIndex(text);
+        scanned.mockClear();
+        doc.update([{ range: { start: lines.positionAt(at), end: lines.positionAt(at + from.length) }, text: to }], doc.version + 1);
+        expect(scanned.mock.results.map((r) => r.value !== undefined), `${to} (${then})`).toEqual([then === 'after' ? alone : aloneAfterStatement]);
+        text = text.slice(0, at) + to + text.slice(at + from.length);
+        expectLikeFresh(doc.syntax(), liveCopy(engine, text), `${to} (${then})`);
+      }
+      doc.dispose();
+    }
+    scanned.mockRestore();
+  });
+
   it('walks again only the statement of the body that changed, and those that read what it changed', async () => {
     const engine = await loadEngine();
     const walked: string[] = [];

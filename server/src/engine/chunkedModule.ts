@@ -1,4 +1,4 @@
-import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, statementStarts } from './chunks';
+import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, startsWithDefinition, statementStarts, type ScanState } from './chunks';
 import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, scanReadsAlike, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
@@ -37,10 +37,17 @@ interface Chunk {
 }
 
 interface Layout {
+  /** Where the pieces after the first start (a comment right above a statement goes with it). */
   members: number[];
+  /** Where their statements start, as the scan found them, and at how many columns. */
+  raw: number[];
+  indent: number;
   isClass: boolean;
   /** Whether the scan for the members read past a member to decide where the next starts: an edit anywhere may move them. */
   readPast: boolean;
+  /** Where the scan first read the body otherwise than a scan of the module would (see `ScanState`). */
+  recovered?: number;
+  closed?: number;
 }
 
 /**
@@ -143,9 +150,12 @@ export class ChunkedModule {
     // An edit the tokenizer cannot notice needs no scan: every chunk starts where it did.
     let resume = old.length;
     const neutral = !readPast && tokenNeutral(this.text, text, edit);
+    // Nor does an edit inside a large class's body, once the scan of the body finds its statements as
+    // they were after the edit and nothing that a scan of the module would read otherwise.
+    const body = neutral || readPast ? undefined : this.bodyEdit(old[holding], old[holding + 1], text, edit);
     let starts: number[];
     const reaches: number[] = [];
-    if (neutral) {
+    if (neutral || body) {
       let holding = first;
       while (holding < old.length && old[holding].end < edit.oldEnd) holding++;
       resume = Math.min(holding + 1, old.length);
@@ -201,7 +211,7 @@ export class ChunkedModule {
         chunks.push(moved(untouched, start, end));
       } else {
         // After an edit the tokenizer cannot notice, the pieces start where they did (moved by the edit).
-        const layout = neutral && previous?.layout && !previous.layout.readPast ? { ...previous.layout, members: previous.layout.members.map((m) => (m >= edit.oldEnd ? m + delta : m)) } : undefined;
+        const layout = body && previous === old[holding] ? body : neutral && previous?.layout && !previous.layout.readPast ? shifted(previous.layout, edit.oldEnd, delta) : undefined;
         const split = end - start >= CLASS_SPLIT ? this.split(builder, text, start, end, { known, kept, layout }) : undefined;
         if (split) chunks.push(split);
         else if (previous?.tree) chunks.push(this.reparse(builder, previous, text, start, end, edit));
@@ -218,6 +228,51 @@ export class ChunkedModule {
       chunks.push(moved(c, c.start + delta, c.end + delta));
     }
     return chunks;
+  }
+
+  /**
+   * Where the pieces of `chunk`, a large class, start after an edit inside its body, found by scanning
+   * the body from the statement before the edit's line until a statement starts where one did after
+   * the edit: the chunks of the module start where they did. Undefined when a scan of the module could
+   * read them otherwise: the edit reaches the class's first statement or its end, the scan finds a
+   * line in column 0 where the module's scan looks, or reads a string otherwise than the module's
+   * would (see `ScanState`), or read past a definition in one (see `surelyBroken`).
+   */
+  private bodyEdit(chunk: Chunk, next: Chunk | undefined, text: string, edit: TextSpan): Layout | undefined {
+    const layout = chunk.layout;
+    if (!layout?.isClass || layout.readPast || chunk.reach !== undefined || edit.start < chunk.start || edit.oldEnd >= chunk.end) return undefined;
+    const line = this.text.lastIndexOf('\n', edit.start - 1) + 1;
+    if (layout.recovered !== undefined && layout.recovered < line) return undefined;
+    const { raw, indent } = layout;
+    const from = lastBelow(raw, line);
+    if (from < 0) return undefined;
+    const delta = edit.newEnd - edit.oldEnd;
+    let resume = -1;
+    const reaches: number[] = [];
+    const state: ScanState = { inBody: true };
+    const end = chunk.end + delta;
+    const found = scanMembers(text, raw[from], end, indent, reaches, state, (offset) => {
+      if (offset < edit.newEnd) return false;
+      const k = lastBelow(raw, offset - delta + 1);
+      if (k < 0 || raw[k] !== offset - delta || raw[k] < edit.oldEnd) return false;
+      resume = k;
+      return true;
+    });
+    if (resume < 0 || reaches.length > 0 || state.recovered !== undefined) return undefined;
+    if (layout.recovered !== undefined && layout.recovered < raw[resume]) return undefined;
+    // The module's scan looks at lines in column 0 only (a class body is indented), and after brackets the
+    // body's scan closed it reads the rest at another depth: then none of the class's lines may be in
+    // column 0, and what follows the class must start a chunk at any depth (a definition).
+    const closed = layout.closed ?? state.closed;
+    const resumeAt = raw[resume] + delta;
+    const until = closed === undefined ? resumeAt : end;
+    for (let nl = text.indexOf('\n', raw[from]); nl !== -1 && nl + 1 < until; nl = text.indexOf('\n', nl + 1)) {
+      if (startsStatement(text, nl + 1)) return undefined;
+    }
+    if (closed !== undefined && next && !startsWithDefinition(text, next.start + delta)) return undefined;
+    const starts = [...raw.slice(0, from), ...found, ...raw.slice(resume).map((r) => r + delta)];
+    const move = (at: number | undefined): number | undefined => (at === undefined ? undefined : at >= edit.oldEnd ? at + delta : at);
+    return { ...layout, raw: starts, members: withComments(text, starts, indent), recovered: move(layout.recovered), closed: layout.closed !== undefined ? move(layout.closed) : state.closed };
   }
 
   /**
@@ -306,9 +361,10 @@ export class ChunkedModule {
   private split(builder: SyntaxTreeBuilder, text: string, start: number, end: number, after: { known?: Parts; kept?: ReadonlySet<ChunkTree>; layout?: Layout; whole?: NodeArrays } = {}): Chunk | undefined {
     const { known, kept } = after;
     let members = after.layout?.members;
+    let raw = after.layout?.raw;
     let hosted = after.layout?.isClass ?? false;
     let first = members?.[0];
-    let indent = 0;
+    let indent = after.layout?.indent ?? 0;
     if (first === undefined) {
       const heading = chunkHead(text, start, end);
       const found = heading && firstBodyStatement(text, heading.line, start, end);
@@ -318,12 +374,17 @@ export class ChunkedModule {
     }
     // Where the statements after the first start is scanned for once it is needed: for simple statements,
     // only once the first piece parses as such.
-    const reaches: number[] = [];
     let readPast = after.layout?.readPast ?? false;
+    let recovered = after.layout?.recovered;
+    let closed = after.layout?.closed;
     const memberStarts = (): number[] => {
       if (!members) {
-        members = bodyStarts(text, start, end, indent, reaches);
+        const reaches: number[] = [];
+        const state: ScanState = {};
+        ({ members, raw } = bodyStarts(text, start, end, indent, reaches, state));
         readPast = reaches.length > 0;
+        recovered = state.recovered;
+        closed = state.closed;
       }
       return members;
     };
@@ -379,7 +440,7 @@ export class ChunkedModule {
       return (p.copy = builder.adopt(p.arrays, base));
     });
     if (host) builder.host(host, pieces);
-    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? { members: memberStarts(), isClass: hosted, readPast } : undefined };
+    return { start, end, tree: undefined, copy: firstCopy, pieces, parts: this.live ? parts : undefined, layout: this.live ? { members: memberStarts(), raw: raw!, indent, isClass: hosted, readPast, recovered, closed } : undefined };
   }
 
   /**
@@ -430,7 +491,7 @@ function lastStartingBy(chunks: readonly Chunk[], offset: number, from: number):
 /** An unchanged chunk, now at `[start, end)` (moved in place: the old list of chunks is dropped). */
 function moved(chunk: Chunk, start: number, end: number): Chunk {
   const shift = start - chunk.start;
-  if (shift !== 0 && chunk.layout) chunk.layout = { ...chunk.layout, members: chunk.layout.members.map((m) => m + shift) };
+  if (shift !== 0 && chunk.layout) chunk.layout = shifted(chunk.layout, -Infinity, shift);
   if (chunk.reach !== undefined) chunk.reach += shift;
   chunk.start = start;
   chunk.end = end;
@@ -463,6 +524,24 @@ const ESCAPING = /[\n\r\\{]/;
 /** A quote, or a string prefix and its quote, or a carriage return. */
 const QUOTE_OR_CR = /^(?:[rRbBuUfFtT]{0,2}["']|\r)/;
 
+/** `layout` with what it holds from `from` on moved by `delta`. */
+function shifted(layout: Layout, from: number, delta: number): Layout {
+  const move = (m: number): number => (m >= from ? m + delta : m);
+  return { ...layout, members: layout.members.map(move), raw: layout.raw.map(move), recovered: layout.recovered === undefined ? undefined : move(layout.recovered), closed: layout.closed === undefined ? undefined : move(layout.closed) };
+}
+
+/** The index of the last of the sorted `offsets` below `limit`, or -1. */
+function lastBelow(offsets: readonly number[], limit: number): number {
+  let lo = -1;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid] < limit) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Keeps an unchanged chunk, now at `start`: for a large class, its header and its body's chunks. */
 function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
   const shift = start - chunk.start;
@@ -477,7 +556,7 @@ function keep(builder: SyntaxTreeBuilder, chunk: Chunk, start: number): void {
 export function classMembers(text: string, start: number, end: number): number[] | undefined {
   const head = chunkHead(text, start, end);
   const first = head?.isClass ? firstBodyStatement(text, head.line, start, end) : undefined;
-  return first && bodyStarts(text, start, end, first.indent);
+  return first && bodyStarts(text, start, end, first.indent).members;
 }
 
 /**
@@ -514,12 +593,17 @@ function firstBodyStatement(text: string, line: number, start: number, end: numb
 
 /**
  * Where the statements indented under a line start in `[start, end)`, at `indent` (see
- * `firstBodyStatement`). `reaches`: as for `chunkStarts`.
+ * `firstBodyStatement`): as the scan finds them, and the pieces they start. `reaches` and `state`:
+ * as for `memberStarts`.
  */
-function bodyStarts(text: string, start: number, end: number, indent: number, reaches?: number[]): number[] {
-  const starts = scanMembers(text, start, end, indent, reaches);
-  // A comment right above a statement, at its indentation, goes with it (as the whole class has it).
-  return starts.slice(1).map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, starts[i])));
+function bodyStarts(text: string, start: number, end: number, indent: number, reaches?: number[], state?: ScanState): { members: number[]; raw: number[] } {
+  const raw = scanMembers(text, start, end, indent, reaches, state).slice(1);
+  return { members: withComments(text, raw, indent), raw };
+}
+
+/** The pieces that statements at `raw` start: a comment right above a statement, at its indentation, goes with it (as the whole class has it). */
+function withComments(text: string, raw: readonly number[], indent: number): number[] {
+  return raw.map((s, i) => (i === 0 ? s : withCommentsAbove(text, s, indent, raw[i - 1])));
 }
 
 /**

@@ -80,10 +80,25 @@ export function statementStarts(text: string, from: number, end: number, indent:
 
 /**
  * Where the pieces of a class body start in `[from, end)` (`from` is the class): its statements at
- * `indent` columns, grouped as `chunkStarts` groups top-level statements.
+ * `indent` columns, grouped as `chunkStarts` groups top-level statements. `reaches` and `stop`: as
+ * for `chunkStarts`; `state`: see `ScanState`.
  */
-export function memberStarts(text: string, from: number, end: number, indent: number, reaches?: number[]): number[] {
-  return scan(text, from, end, indent, [], undefined, GROUP_LINES, reaches);
+export function memberStarts(text: string, from: number, end: number, indent: number, reaches?: number[], state?: ScanState, stop?: (offset: number) => boolean): number[] {
+  return scan(text, from, end, indent, [], stop, GROUP_LINES, reaches, state);
+}
+
+/** How a scan starts, and what it tells about what it read. */
+export interface ScanState {
+  /** The scan starts at a statement of a class body after its first (a piece start), not at the class. */
+  inBody?: boolean;
+  /**
+   * Set to where the scan first read a string otherwise than Python would, at a definition at its
+   * indentation: it ended there a replacement field left open, or the string (see `surelyBroken`). A
+   * scan at another indentation (the module's, or a class body's) would not have.
+   */
+  recovered?: number;
+  /** Set to where the scan first closed brackets left open, at a definition at its indentation. */
+  closed?: number;
 }
 
 /** Where a file's third line starts (its end when it has fewer lines). */
@@ -93,7 +108,7 @@ export function headerEnd(text: string): number {
 }
 
 /** `group`: statements grouped as `GROUP_LINES` says, up to that many lines (0: one start per statement). */
-function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number, reaches?: number[]): number[] {
+function scan(text: string, from: number, end: number, indent: number, forced: readonly number[], stop: ((offset: number) => boolean) | undefined, group: number, reaches?: number[], state?: ScanState): number[] {
   const starts = [from];
   let depth = 0;
   /** The quote of the string the scan is in (0 when in none), and whether it is triple. */
@@ -114,7 +129,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   let field = 0;
   // (No closure may reset these: the scan's variables would live on the heap, and it would run at half speed.)
   const outer: number[] = [];
-  let afterDecorator = indent === 0 && text.charCodeAt(from) === AT;
+  const inBody = state?.inBody === true;
+  let afterDecorator = (indent === 0 || inBody) && text.charCodeAt(from + (inBody ? indent : 0)) === AT;
   let nextForced = 0;
   while (nextForced < forced.length && forced[nextForced] <= from) nextForced++;
 
@@ -154,6 +170,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           else if (startsWithWord(text, at, RECOVERY)) {
             depth = 0;
             start = !afterDecorator;
+            if (state && state.closed === undefined) state.closed = i;
           }
           if (depth === 0) afterDecorator = text.charCodeAt(at) === AT;
         } else if (top && lead > 0 && depth === 0 && !compound && startsStatement(text, i + lead)) {
@@ -168,6 +185,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         depth = 0;
         start = !afterDecorator;
         afterDecorator = false;
+        if (state && state.recovered === undefined) state.recovered = i;
       } else if (triple && field === 0 && outer.length === 0 && !formatted && indentOf(text, i) === indent && startsDefinition(text, i + indent)) {
         // A definition in a triple-quoted string: where the file is surely broken, the string ends there.
         if (decided !== opened) {
@@ -183,12 +201,13 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           depth = 0;
           start = !afterDecorator;
           afterDecorator = text.charCodeAt(i + indent) === AT;
+          if (state && state.recovered === undefined) state.recovered = i;
         }
       }
       // A statement joins the chunk before it unless it is a definition or a class (which start one), that
       // chunk is long enough or stands alone, or the statement is the first after the file's first two lines.
-      // (In a class, `from` is its header: the first statement of its body starts the first piece.)
-      if (start && grouped && group > 0 && joins(text, i + indent) && line - startLine < group && (top ? !(afterAlone || nestedSimple || (startAt < header && i >= header)) : starts.length > 1)) start = false;
+      // (In a class, `from` is its header, unless the scan starts in its body: the first statement of its body starts the first piece.)
+      if (start && grouped && group > 0 && joins(text, i + indent) && line - startLine < group && (top ? !(afterAlone || nestedSimple || (startAt < header && i >= header)) : starts.length > 1 || inBody)) start = false;
       if (top && (grouped || start)) {
         compound = opensBlock(text, i);
         nestedSimple = false;
@@ -201,6 +220,11 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         afterAlone = top && standsAlone(text, i);
       }
     }
+    // Past what reads as it reads anywhere (most of the text): names, numbers, spaces, operators in
+    // code; a string's text. (A format spec's text is read a character at a time.)
+    if (quote === 0 || field > 0) i = skip(text, i, end, IN_CODE);
+    else if (quote !== SPEC) i = skip(text, i, end, IN_STRING);
+    if (i >= end) break;
     const c = text.charCodeAt(i);
     if (c === NEWLINE) {
       // A string in single quotes ends with its line (unclosed, it is a syntax error), unless the line
@@ -421,9 +445,34 @@ const KEYWORDS = new Set(
 /** The prefixes of a string that is not an f-string (those are looked for by the caller). */
 const STRING_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
 
+/** Whether the text at `at` is `def`, `class` or `async`: in column 0, a chunk starts there inside brackets too. */
+export function startsWithDefinition(text: string, at: number): boolean {
+  return startsWithWord(text, at, RECOVERY);
+}
+
 /** Whether a line's text at `at` starts a definition: `def`, `class`, `async`, or a decorator. */
 function startsDefinition(text: string, at: number): boolean {
   return (text.charCodeAt(at) === AT && isIdentifierStart(text.charCodeAt(at + 1))) || startsWithWord(text, at, RECOVERY);
+}
+
+/** The characters that the scan looks at, in code and in a string's text (it passes the others by). */
+const IN_CODE = marks('\n\\#:"\'()[]{}');
+const IN_STRING = marks('\n\\"\'{}');
+
+function marks(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const ch of chars) table[ch.charCodeAt(0)] = 1;
+  return table;
+}
+
+/** The first offset from `at` (up to `end`) of a character `table` marks. */
+function skip(text: string, at: number, end: number, table: Uint8Array): number {
+  let i = at;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && table[c] === 1) break;
+  }
+  return i;
 }
 
 /**
