@@ -5,7 +5,7 @@ import { ChunkedModule, classMembers, tokenNeutral } from '../../server/src/engi
 import { chunkStarts, memberStarts, statementStarts, surelyBroken, topLevelStarts } from '../../server/src/engine/chunks';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { activeRules } from '../../server/src/engine/config';
-import { NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
+import { changedSpan, NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
 import { SyntaxTree, type Node } from '../../server/src/engine/mirror';
 import { defineRule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
@@ -126,6 +126,8 @@ describe('top-level statements', () => {
   it('keep an unclosed bracket in its chunk when a def or class follows in column 0', () => {
     const text = 'x = foo(\ny = 2\ndef f():\n    pass\nclass C:\n    pass\n';
     expect(chunkLines(text)).toEqual(['x = foo(', 'def f():', 'class C:']);
+    // An `async for` in column 0 can be inside brackets: an asynchronous comprehension.
+    expect(chunkLines('x = [y\nasync for y in z]\nasync def g():\n    pass\n')).toEqual(['x = [y', 'async def g():']);
   });
 
   it('always start at a forced offset (a notebook cell), whatever came before', () => {
@@ -138,8 +140,9 @@ describe('top-level statements', () => {
     const text = ['def a():', '    """Returns the value.', '    ""_"', '    return 1', '', 'def b():', '    """Returns a copy."""', '    return 2', '', 'def c():', '    """Another one."""', '    return 3', ''].join('\n');
     const reaches: number[] = [];
     expect(linesAt(text, chunkStarts(text, 0, [], undefined, reaches))).toEqual(['def a():', 'def b():', 'def c():']);
-    // It read as far as the name after the string that `def b`'s docstring closes: an edit up to there may move that start.
-    expect(reaches[0]).toBe(text.indexOf('Returns a copy'));
+    // It read to the end of the line where the string `def b`'s docstring closes meets a name: an edit up to
+    // there may move that start.
+    expect(reaches[0]).toBe(text.indexOf('\n', text.indexOf('Returns a copy')) + 1);
     // The same in a class body, at its indentation.
     const cls = 'class C:\n' + text.replace(/^(?=.)/gm, '    ');
     expect(linesAt(cls, memberStarts(cls, 0, cls.length, 4))).toEqual(['class C:', '    def a():', '    def b():', '    def c():']);
@@ -152,8 +155,8 @@ describe('top-level statements', () => {
     const template = ['import os', 'import re', 'TEMPLATE = """', 'def main():', '    pass', '', 'class Config:', '    pass', '"""', 'x = TEMPLATE.format(name) if ready else None', 'def f():', '    """Doc string."""', ''].join('\n');
     const reaches: number[] = [];
     expect(linesAt(template, chunkStarts(template, 0, [], undefined, reaches))).toEqual(['import os', 'TEMPLATE = """', 'def f():']);
-    // It read to the end of the statement the string is in, and no further.
-    expect(reaches[1]).toBe(template.indexOf('x = TEMPLATE'));
+    // It read to the end of the statement the string is in, and the line after it.
+    expect(reaches[1]).toBe(template.indexOf('\n', template.indexOf('x = TEMPLATE')) + 1);
     const cls = 'class C:\n    SOURCE = """\n    def main(self):\n        pass\n    """\n    def run(self):\n        return 1\n';
     expect(linesAt(cls, memberStarts(cls, 0, cls.length, 4))).toEqual(['class C:', '    SOURCE = """', '    def run(self):']);
   });
@@ -428,6 +431,33 @@ describe('a large class', () => {
     const members = classMembers(text, 0, text.indexOf('after = 1'));
     expect(members?.[0]).toBe(header.length);
     expect(members).toHaveLength(80);
+  });
+
+  it('finds its first statement past a string in its header that holds a definition, live as afresh', async () => {
+    const engine = await loadEngine();
+    const methods = Array.from({ length: 120 }, (_, i) => `    def m${i}(self):\n        return ${i}\n`).join('\n');
+    const text = `class A(Base, doc="""\n    def x():\n    """):\n    y = 1\n${methods}`;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    doc.update([{ range: { start: { line: 0, column: 12 }, end: { line: 0, column: 12 } }, text: 'x' }], 2);
+    const fresh = liveCopy(engine, text.replace('Base', 'Basex'));
+    expect(fresh.chunks.length).toBeGreaterThan(10);
+    expectLikeFresh(doc.syntax(), fresh);
+    doc.dispose();
+  });
+
+  it('keeps the statement after a blank line that a backslash continues a line onto in the piece before it, live as afresh', async () => {
+    // tree-sitter puts the continuation in the class body; a piece ending with it would have it after the class.
+    const engine = await loadEngine();
+    const methods = Array.from({ length: 120 }, (_, i) => `    def step_${i}(self):\n        return self.value + ${i}\n`).join('\n');
+    const text = `import os\nimport re\n\n\nclass Pipeline:\n${methods}\n\ndef main():\n    return Pipeline()\n`;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const at = text.indexOf('return self.value + 3\n') + 'return self.value + 3'.length;
+    const position = new LineIndex(text).positionAt(at);
+    doc.update([{ range: { start: position, end: position }, text: '\\' }], 2);
+    const next = text.slice(0, at) + '\\' + text.slice(at);
+    expect(linesAt(next, classMembers(next, next.indexOf('class'), next.indexOf('\ndef main')) ?? [])).not.toContain('    def step_4(self):');
+    expectLikeFresh(doc.syntax(), liveCopy(engine, next));
+    doc.dispose();
   });
 
   it('leaves a large literal whole: its indented lines are no statements', async () => {
@@ -820,6 +850,27 @@ describe('the live module', () => {
     module.dispose();
   });
 
+  it('scans again from a string it ended at a definition when an edit changes the word that told it to, chunks later', async () => {
+    const engine = await loadEngine();
+    // Each: a text, and an edit in the word the reading after a string decided on. Deleting the `x` of
+    // `inx` makes it the keyword `in` (and the edit neutral); a quote after `f` makes it an f-string, which
+    // the reading does not follow.
+    const cases: Array<[string, string, string]> = [
+      ['x = """\ndef f():\n    pass\n\n\ndef g():\n    pass\n\n\ndef h():\n    """ inx\n    return 1\n"""\n', ' inx', ' in'],
+      ['def a():\n    """Doc.\n    ""_"\n    return 1\n\ndef b():\n    return 2\n\ndef c():\n    """f more"""\n    return 3\n', '"f more', '"f" more'],
+    ];
+    for (const [text, from, to] of cases) {
+      const module = new ChunkedModule(engine.parser, true);
+      module.update(text, []);
+      const next = text.replace(from, to);
+      module.update(next, [], changedSpan(text, next));
+      expectLikeFresh(module.syntax(), liveCopy(engine, next), to);
+      // The edit changed where chunks start.
+      expect(module.syntax().chunks.length, to).not.toBe(liveCopy(engine, text).chunks.length);
+      module.dispose();
+    }
+  });
+
   it('re-parses only the definition a docstring is typed into, quote by quote, however large the class', async () => {
     const engine = await loadEngine();
     const methods = Array.from({ length: 60 }, (_, i) => `    def step_${i}(self):\n        """Step ${i} of the pipeline."""\n        return self.value + ${i}\n`).join('\n');
@@ -1025,20 +1076,21 @@ describe('tokenNeutral', () => {
 });
 
 describe('surelyBroken', () => {
-  /** Where reading `code` on, after a string closed by its first `"""`, finds an error: the text there, or undefined. */
+  /** What reading `code` on, after a string closed by its first `"""`, read up to an error: its last line, or undefined. */
   const broken = (code: string, depth = 0): string | undefined => {
     const found = surelyBroken(code, 0, code.length, 0, depth, 34);
-    return found >= 0 ? code.slice(found, found + 8) : undefined;
+    return found >= 0 ? code.slice(0, found).replace(/\n$/, '').split('\n').pop() : undefined;
   };
 
-  it('finds what prose read as code gives: an operand and a name after it, a string that runs into its line end', () => {
-    expect(broken('"""Returns a copy.\n')).toBe('Returns ');
-    expect(broken('"""\n    Returns the value.\n')).toBe('the valu');
-    expect(broken('"""\n    f(x) y\n')).toBe('y\n');
-    expect(broken('"""\n    don\'t\n')).toBe('\n');
+  it('finds what prose read as code gives: an operand and a name after it, a string that meets a line break', () => {
+    expect(broken('"""Returns a copy.\n')).toBe('"""Returns a copy.');
+    expect(broken('"""\n    Returns the value.\n    More.\n')).toBe('    Returns the value.');
+    expect(broken('"""\n    f(x) y\n')).toBe('    f(x) y');
+    expect(broken('"""\n    don\'t\n')).toBe("    don't");
     // A definition inside brackets, or the string that never closes.
-    expect(broken('""" + f(\n\ndef g():\n    pass\n', 0)).toBe('def g():');
-    expect(broken('never closed\n')).toBe('');
+    expect(broken('""" + f(\n\ndef g():\n    pass\n')).toBe('def g():');
+    expect(broken('""" + f(\n\nasync  def g():\n    pass\n')).toBe('async  def g():');
+    expect(broken('never closed\n')).toBe('never closed');
   });
 
   it('finds nothing in code that may be valid: keywords, soft ones and Python 2 statements, strings joined, attributes, numbers', () => {
@@ -1046,11 +1098,14 @@ describe('surelyBroken', () => {
       '""" if ready else None\n',
       '""" in names and x is not None\n',
       '""".format(name) % args\n',
-      '""" "more" rb"bytes" u"text"\n',
+      '""" "more" rb"bytes" u"text" ur"old" bU\'x\'\n',
+      '""" + \'a\\rb\'\n'.replace('\\r', '\r'),
       '"""\n    print x\n    exec code in scope\n    match command:\n        case [a, b] if a:\n            pass\n',
       '"""\n    type Vector = list[float]\n    x = 1if y else 2\n    z = 0x1F + 1e-5j\n',
       '"""\n    await task\n    async with a as b:\n        yield from c\n',
       '"""\n    # a comment with words in it\n    x = (a,\n         b)\n',
+      // An asynchronous comprehension's `async for`, in column 0 inside its brackets.
+      '"""\n    r = [y\nasync for y in z]\n',
     ]) {
       expect(broken(code), code).toBeUndefined();
     }
@@ -1058,7 +1113,7 @@ describe('surelyBroken', () => {
 
   it('stops, unsure, at the next statement at its indentation, and at an f-string, whose fields it does not follow', () => {
     const code = '"""\n    x = 1\ndef f():\n    Returns a copy\n';
-    expect(~surelyBroken(code, 0, code.length, 0, 0, 34)).toBe(code.indexOf('def f'));
+    expect(~surelyBroken(code, 0, code.length, 0, 0, 34)).toBe(code.indexOf('\n', code.indexOf('def f')) + 1);
     expect(broken('"""\n    msg = f"{a["key one"]}"\n    Returns a copy\n')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, startsWithDefinition, statementStarts, type ScanState } from './chunks';
+import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, startsDefinitionWord, statementStarts, type ScanState } from './chunks';
 import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, scanReadsAlike, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
@@ -269,7 +269,7 @@ export class ChunkedModule {
     for (let nl = text.indexOf('\n', raw[from]); nl !== -1 && nl + 1 < until; nl = text.indexOf('\n', nl + 1)) {
       if (startsStatement(text, nl + 1)) return undefined;
     }
-    if (closed !== undefined && next && !startsWithDefinition(text, next.start + delta)) return undefined;
+    if (closed !== undefined && next && !startsDefinitionWord(text, next.start + delta)) return undefined;
     const starts = [...raw.slice(0, from), ...found, ...raw.slice(resume).map((r) => r + delta)];
     const move = (at: number | undefined): number | undefined => (at === undefined ? undefined : at >= edit.oldEnd ? at + delta : at);
     return { ...layout, raw: starts, members: withComments(text, starts, indent), recovered: move(layout.recovered), closed: layout.closed !== undefined ? move(layout.closed) : state.closed };
@@ -584,8 +584,11 @@ function firstBodyStatement(text: string, line: number, start: number, end: numb
   for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
     const indent = indentOf(text, candidate);
     if (indent > 0 && startsStatement(text, candidate + indent)) {
-      // The line is the first statement at its indentation when a scan up to it finds no other.
-      if (statementStarts(text, start, candidate + 1, indent)[1] === candidate) return { at: candidate, indent };
+      // The line is the first statement at its indentation when a scan finds no other before it. (The scan
+      // reads to the chunk's end: a string still open where it stopped short would seem never to close.)
+      let found = -1;
+      statementStarts(text, start, end, indent, [], (offset) => ((found = offset), true));
+      if (found === candidate) return { at: candidate, indent };
     }
   }
   return undefined;
@@ -613,7 +616,7 @@ function withComments(text: string, raw: readonly number[], indent: number): num
 function withCommentsAbove(text: string, at: number, indent: number, floor: number): number {
   let start = at;
   for (let line = at; line > floor; ) {
-    const above = text.lastIndexOf('\n', line - 2) + 1;
+    const above = line >= 2 ? text.lastIndexOf('\n', line - 2) + 1 : 0;
     if (above < floor) break;
     const first = text.charCodeAt(above + indentOf(text, above));
     const blank = first === 10 || first === 13;

@@ -38,6 +38,7 @@ const COLON = 58;
 const SPEC = -1;
 
 const CONTINUATIONS = ['else', 'elif', 'except', 'finally'];
+/** What does not join the chunk before it (see `joins`). */
 const RECOVERY = ['def', 'class', 'async'];
 /** What a statement that opens a block starts with (see `opensBlock`, which counts a decorator too). */
 const COMPOUND = ['def', 'class', 'async', 'if', 'for', 'while', 'with', 'try', 'match'];
@@ -57,9 +58,9 @@ const GROUP_LINES = 40;
  * The offsets at which chunks start, from `from` (itself a chunk start) onwards; the first is
  * `from`. `forced` offsets (sorted; notebook cells) always start a chunk, whatever came before.
  * `stop(offset)` may end the scan early at a chunk start: the caller knows the rest. `reaches`, when
- * given, gets for a chunk (at its index in the result) how far past its start the scan read to
- * decide where it and the chunks after it start, where that is further than the chunk's own text
- * (see `surelyBroken`); an edit up to there may move them.
+ * given, gets for a chunk (at its index in the result) in which the scan read on past a definition in
+ * a triple-quoted string (see `surelyBroken`) how far it read: an edit up to there, though it may be
+ * chunks later, may move the chunks after it.
  */
 export function chunkStarts(text: string, from = 0, forced: readonly number[] = [], stop?: (offset: number) => boolean, reaches?: number[]): number[] {
   return scan(text, from, text.length, 0, forced, stop, GROUP_LINES, reaches);
@@ -166,8 +167,8 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
         const lead = indentOf(text, i);
         if (lead === indent && startsStatement(text, i + indent)) {
           const at = i + indent;
-          if (depth === 0) start = grouped = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS);
-          else if (startsWithWord(text, at, RECOVERY)) {
+          if (depth === 0) start = grouped = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS) && !afterContinuedBlank(text, i, from);
+          else if (startsDefinitionWord(text, at)) {
             depth = 0;
             start = !afterDecorator;
             if (state && state.closed === undefined) state.closed = i;
@@ -178,7 +179,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           // what follows is not grouped with it (see `ChunkedModule.split`).
           nestedSimple = true;
         }
-      } else if (field > 0 && indentOf(text, i) === indent && startsWithWord(text, i + indent, RECOVERY)) {
+      } else if (field > 0 && indentOf(text, i) === indent && startsDefinitionWord(text, i + indent)) {
         // No replacement field holds a definition: an unclosed one ends there, as an unclosed bracket does.
         quote = field = outer.length = 0;
         triple = formatted = false;
@@ -336,13 +337,14 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
 
 /**
  * Whether the text from `at`, a line start inside a triple-quoted string (its quote `quote`, at bracket
- * depth `depth`), read as Python reads it, surely has a syntax error before the statement the string
- * is in ends (at the next line that starts a statement at `indent` columns or fewer, outside brackets)
- * or at `limit`: the string never ends; or, after it, a string in single quotes runs into its line's
- * end; or a definition comes inside brackets; or two operands follow one another (a name, a string or
- * a closing bracket, then a name that is no keyword), which is what prose read as code gives.
- * Returns the error's offset, or, where none was found, `~offset` of where the look stopped (it stops
- * too, unsure, at an f-string: its fields are not followed here).
+ * depth `depth`), read as tree-sitter reads it, surely has a syntax error before the statement the
+ * string is in ends (at the next line that starts a statement at `indent` columns or fewer, outside
+ * brackets) or at `limit` (where the text the scan reads ends: its chunk's, or a notebook cell's):
+ * the string never ends; or, after it, a string in single quotes meets a line break; or a definition
+ * comes inside brackets; or two operands follow one another (a name, a string or a closing bracket,
+ * then a name that is no keyword), which is what prose read as code gives. Returns how far it read
+ * (to the end of the line it decided on): that offset where it found an error, `~` of it where it
+ * found none or stopped unsure (at an f-string, whose fields it does not follow).
  */
 export function surelyBroken(text: string, at: number, limit: number, indent: number, depth: number, quote: number): number {
   let i = at;
@@ -363,8 +365,8 @@ export function surelyBroken(text: string, at: number, limit: number, indent: nu
       const lead = indentOf(text, i);
       const first = i + lead;
       if (lead <= indent && startsStatement(text, first)) {
-        if (depth === 0) return ~i;
-        if (startsWithWord(text, first, RECOVERY)) return first;
+        if (depth === 0) return ~pastLine(text, first, limit);
+        if (startsDefinitionWord(text, first)) return pastLine(text, first, limit);
       }
       i = first;
       continue;
@@ -385,7 +387,7 @@ export function surelyBroken(text: string, at: number, limit: number, indent: nu
       operand = false;
     } else if (c === QUOTE || c === APOSTROPHE) {
       const after = stringEnd(text, i, limit);
-      if (after < 0) return ~after;
+      if (after < 0) return pastLine(text, ~after, limit);
       i = after;
       operand = true;
     } else if (isIdentifierStart(c)) {
@@ -394,15 +396,16 @@ export function surelyBroken(text: string, at: number, limit: number, indent: nu
       const next = text.charCodeAt(i);
       const word = text.slice(wordStart, i);
       if ((next === QUOTE || next === APOSTROPHE) && STRING_PREFIX.test(word)) {
-        if (/[ft]/i.test(word)) return ~wordStart;
+        // An f-string (or a t-string): its fields are code, which this reading does not follow.
+        if (/[ft]/i.test(word)) return ~pastLine(text, i, limit);
         const after = stringEnd(text, i, limit);
-        if (after < 0) return ~after;
+        if (after < 0) return pastLine(text, ~after, limit);
         i = after;
         operand = true;
       } else if (KEYWORDS.has(word)) {
         operand = false;
       } else {
-        if (operand) return wordStart;
+        if (operand) return pastLine(text, i, limit);
         operand = true;
       }
     } else if (c >= 48 && c <= 57) {
@@ -419,10 +422,16 @@ export function surelyBroken(text: string, at: number, limit: number, indent: nu
   return ~limit;
 }
 
+/** Past the end of the line `at` is on (its line break included), or `limit`. */
+function pastLine(text: string, at: number, limit: number): number {
+  const nl = text.indexOf('\n', at);
+  return nl === -1 || nl >= limit ? limit : nl + 1;
+}
+
 /**
  * Where the string whose quote (after any prefix) is at `at` ends, or, when it surely has a syntax
- * error (a string in single quotes that meets its line's end, a triple-quoted one that meets
- * `limit`), `~offset` of where that is.
+ * error (a string in single quotes that meets a line break, a triple-quoted one that meets `limit`),
+ * `~offset` of where that is. (A carriage return alone ends no string for tree-sitter.)
  */
 function stringEnd(text: string, at: number, limit: number): number {
   const q = text.charCodeAt(at);
@@ -432,7 +441,7 @@ function stringEnd(text: string, at: number, limit: number): number {
     const c = text.charCodeAt(i);
     if (c === BACKSLASH) i += text.charCodeAt(i + 1) === CARRIAGE ? 3 : 2;
     else if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) return i + (triple ? 3 : 1);
-    else if (!triple && (c === NEWLINE || c === CARRIAGE)) return ~i;
+    else if (!triple && c === NEWLINE) return ~i;
     else i++;
   }
   return ~Math.min(i, limit);
@@ -442,17 +451,26 @@ function stringEnd(text: string, at: number, limit: number): number {
 const KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type print exec'.split(' '),
 );
-/** The prefixes of a string that is not an f-string (those are looked for by the caller). */
-const STRING_PREFIX = /^(?:[rRuUbBfFtT]|[rR][bBfFtT]|[bBfFtT][rR])$/;
+/** A string's prefix, as tree-sitter reads one: any run of these letters right before a quote (Python 2's `ur` too). */
+const STRING_PREFIX = /^[rRuUbBfFtT]+$/;
 
-/** Whether the text at `at` is `def`, `class` or `async`: in column 0, a chunk starts there inside brackets too. */
-export function startsWithDefinition(text: string, at: number): boolean {
-  return startsWithWord(text, at, RECOVERY);
+/**
+ * Whether the text at `at` starts a definition, `def`, `async def` or `class`, which no expression can
+ * hold (an `async for` can be in a comprehension): a chunk starts there inside brackets too.
+ */
+export function startsDefinitionWord(text: string, at: number): boolean {
+  if (startsWithWord(text, at, DEFINITIONS)) return true;
+  if (!startsWithWord(text, at, ['async'])) return false;
+  let next = at + 5;
+  while (text.charCodeAt(next) === SPACE || text.charCodeAt(next) === TAB) next++;
+  return next > at + 5 && startsWithWord(text, next, ['def']);
 }
 
-/** Whether a line's text at `at` starts a definition: `def`, `class`, `async`, or a decorator. */
+const DEFINITIONS = ['def', 'class'];
+
+/** Whether a line's text at `at` starts a definition or a decorator. */
 function startsDefinition(text: string, at: number): boolean {
-  return (text.charCodeAt(at) === AT && isIdentifierStart(text.charCodeAt(at + 1))) || startsWithWord(text, at, RECOVERY);
+  return (text.charCodeAt(at) === AT && isIdentifierStart(text.charCodeAt(at + 1))) || startsDefinitionWord(text, at);
 }
 
 /** The characters that the scan looks at, in code and in a string's text (it passes the others by). */
@@ -487,6 +505,27 @@ function isFormatted(text: string, at: number): boolean {
   else if (last === 114 && (before === 102 || before === 116)) start = at - 2;
   else return false;
   return !isIdentifierChar(text.charCodeAt(start - 1));
+}
+
+/**
+ * Whether the line at `at` comes after blank lines that a backslash continues the line before onto:
+ * tree-sitter puts the continuation in the block that the statement after it is in, which a piece
+ * ending with it does not have (it parses it after the class). No chunk starts there.
+ */
+function afterContinuedBlank(text: string, at: number, floor: number): boolean {
+  let line = at;
+  for (let blank = 0; line > floor; blank++) {
+    // (lastIndexOf takes a negative start as 0, which would find a line break at 0 again and again.)
+    const above = line >= 2 ? text.lastIndexOf('\n', line - 2) + 1 : 0;
+    let k = above;
+    while (k < line - 1 && (text.charCodeAt(k) === SPACE || text.charCodeAt(k) === TAB || text.charCodeAt(k) === FORM_FEED || text.charCodeAt(k) === CARRIAGE)) k++;
+    if (k < line - 1) {
+      const end = text.charCodeAt(line - 2) === CARRIAGE ? line - 3 : line - 2;
+      return blank > 0 && text.charCodeAt(end) === BACKSLASH;
+    }
+    line = above;
+  }
+  return false;
 }
 
 /** Whether the statement at `at` opens a block, by its first word (or is decorated). */
