@@ -71,7 +71,7 @@ interface ChunkRecord {
   logged: number;
   /** Where the chunk started then: reports given by offsets are kept relative to it. */
   base: number;
-  reports: Array<{ ruleId: string; report: Report }>;
+  reports: ReportEntry[];
   /** What each rule's `chunk:exit` returned, where it returned something (`exit`: the rule's place in `chunkExits`). */
   facts: Array<{ exit: number; value: unknown }>;
   changes: ModuleChange[];
@@ -96,6 +96,18 @@ const SEMANTIC_EXIT = ['function_definition', 'lambda', 'class_definition', 'ass
 interface PendingReport {
   active: ActiveRule;
   report: Report;
+  /** Where a live document keeps the report with its chunk. */
+  entry?: ReportEntry;
+}
+
+/**
+ * A local rule's report in a chunk, and what its finding's fingerprint is made from (see
+ * `assignFingerprints`), once made: the same while the chunk is, which names its scope too.
+ */
+interface ReportEntry {
+  ruleId: string;
+  report: Report;
+  print?: string;
 }
 
 /**
@@ -174,8 +186,9 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       notebook: input.notebook,
       chunkFacts: facts,
       report: (report) => {
-        pending.push({ active, report });
-        if (meta.local) current?.reports.push({ ruleId: meta.id, report });
+        const entry = meta.local && current ? { ruleId: meta.id, report } : undefined;
+        pending.push({ active, report, entry });
+        if (entry) current!.reports.push(entry);
       },
     });
     const targets = meta.local || !shared ? [everything] : [everything, shared];
@@ -244,10 +257,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         known.logged = log.length;
         logChanges(known.changes);
         const shift = chunk.base - known.base;
-        for (const { ruleId, report } of known.reports) {
+        for (const entry of known.reports) {
+          const { ruleId, report } = entry;
           const active = byId.get(ruleId)!;
           const moved = report.start === undefined || shift === 0 ? report : { ...report, start: report.start + shift, end: report.end! + shift };
-          pending.push({ active, report: moved });
+          pending.push({ active, report: moved, entry });
         }
         for (const { exit, value } of known.facts) chunkExits[exit].facts.push(value);
         if (!allLocal) return shared;
@@ -293,9 +307,13 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const lines = tree.lines;
   const finder = new FindingBuilder(text, lines, input.cells, tree);
   const findings: Finding[] = [];
-  for (const { active, report } of pending) {
+  // (Only a live document keeps entries: it re-uses what their fingerprints are made from.)
+  const entries = cache ? new Map<Finding, ReportEntry>() : undefined;
+  for (const { active, report, entry } of pending) {
     if (failed.has(active.rule)) continue;
-    findings.push(finder.build(active, report));
+    const finding = finder.build(active, report);
+    findings.push(finding);
+    if (entry) entries!.set(finding, entry);
   }
 
   const syntaxRule = rules.find((r) => r.rule === syntaxError);
@@ -313,7 +331,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     for (const report of unusedSuppressionReports(suppressions, known, text)) kept.push(finder.build(unusedRule, report));
   }
   kept.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
-  finder.assignFingerprints(kept);
+  finder.assignFingerprints(kept, entries);
   return { findings: kept, ruleErrors };
 }
 
@@ -496,11 +514,16 @@ class FindingBuilder {
    * rule + enclosing scope + the finding's text with white space folded: unchanged when lines move or
    * unrelated code changes. Identical triples are told apart by their order.
    */
-  assignFingerprints(findings: Finding[]): void {
+  assignFingerprints(findings: Finding[], entries?: ReadonlyMap<Finding, ReportEntry>): void {
     const seen = new Map<string, number>();
     for (const f of findings) {
-      const snippet = this.text.slice(f.start, Math.min(f.end, f.start + 300)).replace(/\s+/g, ' ').trim();
-      const key = `${f.ruleId}\u0000${this.scopePath(f.start)}\u0000${snippet}`;
+      const entry = entries?.get(f);
+      let key = entry?.print;
+      if (key === undefined) {
+        const snippet = this.text.slice(f.start, Math.min(f.end, f.start + 300)).replace(/\s+/g, ' ').trim();
+        key = `${f.ruleId}\u0000${this.scopePath(f.start)}\u0000${snippet}`;
+        if (entry) entry.print = key;
+      }
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
       f.fingerprint = fingerprintOf(`${key}\u0000${n}`);
