@@ -725,6 +725,31 @@ describe('a large class, live', () => {
     scanned.mockRestore();
   });
 
+  it('gives what a fresh parse gives where what the module reads after the class depends on lines in it', async () => {
+    const engine = await loadEngine();
+    const methods = (n: number, name = 'm') => Array.from({ length: n }, (_, i) => `    def ${name}${i}(self):\n        return ${i}\n`).join('\n');
+    const decorated = `class C:\n${methods(60)}        y = 2 \\\n\n@dec\n    def mid(self):\n        return 0\n${methods(60, 'n')}\nx = 1\n\ndef after():\n    pass\n`;
+    const headed = `class A(Base, doc="""\n  def x():\n    """):\n    y = 1\n${methods(120)}\ndef after():\n    pass\n`;
+    const cases: Array<[string, string]> = [
+      // A bracket closed, before a class that ends with a line a backslash continues onto a blank line.
+      [`class C:\n    def a(self):\n        return (3\n\n${methods(120)}        x = 1 \\\n\ndef after():\n    pass\n`, 'return 3'],
+      // A decorator in column 0 inside the class (after which the statement after the class starts no chunk), removed or indented.
+      [decorated, ''],
+      [decorated, '    @dec\n'],
+      // What a string in the class's header holds is its first statement or not, as code far below reads.
+      [headed, ''],
+    ];
+    for (const [text, to] of cases) {
+      const from = text === headed ? '        return 50\n' : text === decorated ? '@dec\n' : 'return (3';
+      const next = text.replace(from, text === headed ? '        return "a" b\n' : to);
+      const module = new ChunkedModule(engine.parser, true);
+      module.update(text, []);
+      module.update(next, [], changedSpan(text, next));
+      expectLikeFresh(module.syntax(), liveCopy(engine, next), JSON.stringify(next.slice(0, 40)));
+      module.dispose();
+    }
+  });
+
   it('walks again only the statement of the body that changed, and those that read what it changed', async () => {
     const engine = await loadEngine();
     const walked: string[] = [];

@@ -263,12 +263,14 @@ export class ChunkedModule {
     // The module's scan looks at lines in column 0 only (a class body is indented), and after brackets the
     // body's scan closed it reads the rest at another depth: then none of the class's lines may be in
     // column 0, and what follows the class must start a chunk at any depth (a definition).
+    // The text before the edit counts as much as the text after it: a line in column 0 it held (a
+    // decorator) may have told the module's scan what follows the class.
     const closed = layout.closed ?? state.closed;
-    const resumeAt = raw[resume] + delta;
-    const until = closed === undefined ? resumeAt : end;
-    for (let nl = text.indexOf('\n', raw[from]); nl !== -1 && nl + 1 < until; nl = text.indexOf('\n', nl + 1)) {
-      if (startsStatement(text, nl + 1)) return undefined;
-    }
+    const inColumn0 = (source: string, from: number, until: number): boolean => {
+      for (let nl = source.indexOf('\n', from); nl !== -1 && nl + 1 < until; nl = source.indexOf('\n', nl + 1)) if (startsStatement(source, nl + 1)) return true;
+      return false;
+    };
+    if (inColumn0(text, raw[from], closed === undefined ? raw[resume] + delta : end) || inColumn0(this.text, raw[from], closed === undefined ? raw[resume] : chunk.end)) return undefined;
     if (closed !== undefined && next && !startsDefinitionWord(text, next.start + delta)) return undefined;
     const starts = [...raw.slice(0, from), ...found, ...raw.slice(resume).map((r) => r + delta)];
     const move = (at: number | undefined): number | undefined => (at === undefined ? undefined : at >= edit.oldEnd ? at + delta : at);
@@ -365,11 +367,12 @@ export class ChunkedModule {
     let hosted = after.layout?.isClass ?? false;
     let first = members?.[0];
     let indent = after.layout?.indent ?? 0;
+    let headReadPast = false;
     if (first === undefined) {
       const heading = chunkHead(text, start, end);
       const found = heading && firstBodyStatement(text, heading.line, start, end);
       if (!found) return undefined;
-      ({ at: first, indent } = found);
+      ({ at: first, indent, readPast: headReadPast } = found);
       hosted = heading!.isClass;
     }
     // Where the statements after the first start is scanned for once it is needed: for simple statements,
@@ -382,7 +385,7 @@ export class ChunkedModule {
         const reaches: number[] = [];
         const state: ScanState = {};
         ({ members, raw } = bodyStarts(text, start, end, indent, reaches, state));
-        readPast = reaches.length > 0;
+        readPast = headReadPast || reaches.length > 0;
         recovered = state.recovered;
         closed = state.closed;
       }
@@ -579,16 +582,19 @@ function chunkHead(text: string, start: number, end: number): { line: number; is
  * indentation: that of the first line after it that starts a statement (a line of a multi-line header
  * is inside brackets and does not). Undefined when there is none near.
  */
-function firstBodyStatement(text: string, line: number, start: number, end: number): { at: number; indent: number } | undefined {
+function firstBodyStatement(text: string, line: number, start: number, end: number): { at: number; indent: number; readPast: boolean } | undefined {
   let candidate = text.indexOf('\n', line) + 1;
+  // Whether a scan read past a definition in a string (see `surelyBroken`), for this line or one turned
+  // down before it: an edit anywhere in the chunk may then change which line it is.
+  const reaches: number[] = [];
   for (let tries = 0; tries < 8 && candidate > 0 && candidate < end; tries++, candidate = text.indexOf('\n', candidate) + 1) {
     const indent = indentOf(text, candidate);
     if (indent > 0 && startsStatement(text, candidate + indent)) {
       // The line is the first statement at its indentation when a scan finds no other before it. (The scan
       // reads to the chunk's end: a string still open where it stopped short would seem never to close.)
       let found = -1;
-      statementStarts(text, start, end, indent, [], (offset) => ((found = offset), true));
-      if (found === candidate) return { at: candidate, indent };
+      statementStarts(text, start, end, indent, [], (offset) => ((found = offset), true), reaches);
+      if (found === candidate) return { at: candidate, indent, readPast: reaches.length > 0 };
     }
   }
   return undefined;

@@ -75,8 +75,8 @@ export function topLevelStarts(text: string, from = 0, forced: readonly number[]
  * The offsets in `[from, end)` where a statement starts at `indent` columns (after `from`, which is
  * one), by the same reading as `chunkStarts`: the members of a class body, for one.
  */
-export function statementStarts(text: string, from: number, end: number, indent: number, forced: readonly number[] = [], stop?: (offset: number) => boolean): number[] {
-  return scan(text, from, end, indent, forced, stop, 0);
+export function statementStarts(text: string, from: number, end: number, indent: number, forced: readonly number[] = [], stop?: (offset: number) => boolean, reaches?: number[]): number[] {
+  return scan(text, from, end, indent, forced, stop, 0, reaches);
 }
 
 /**
@@ -170,7 +170,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
           if (depth === 0) start = grouped = !afterDecorator && !startsWithWord(text, at, CONTINUATIONS) && !afterContinuedBlank(text, i, from);
           else if (startsDefinitionWord(text, at)) {
             depth = 0;
-            start = !afterDecorator;
+            start = !afterDecorator && !afterContinuedBlank(text, i, from);
             if (state && state.closed === undefined) state.closed = i;
           }
           if (depth === 0) afterDecorator = text.charCodeAt(at) === AT;
