@@ -45,7 +45,7 @@ interface Layout {
   isClass: boolean;
   /** Whether the scan for the members read past a member to decide where the next starts: an edit anywhere may move them. */
   readPast: boolean;
-  /** Where the scan first read the body otherwise than a scan of the module would (see `ScanState`). */
+  /** Where the scan first read a string of the body otherwise than a scan of the module would, and first closed brackets (see `ScanState`). */
   recovered?: number;
   closed?: number;
 }
@@ -266,8 +266,8 @@ export class ChunkedModule {
     // The text before the edit counts as much as the text after it: a line in column 0 it held (a
     // decorator) may have told the module's scan what follows the class.
     const closed = layout.closed ?? state.closed;
-    const inColumn0 = (source: string, from: number, until: number): boolean => {
-      for (let nl = source.indexOf('\n', from); nl !== -1 && nl + 1 < until; nl = source.indexOf('\n', nl + 1)) if (startsStatement(source, nl + 1)) return true;
+    const inColumn0 = (source: string, after: number, until: number): boolean => {
+      for (let nl = source.indexOf('\n', after); nl !== -1 && nl + 1 < until; nl = source.indexOf('\n', nl + 1)) if (startsStatement(source, nl + 1)) return true;
       return false;
     };
     if (inColumn0(text, raw[from], closed === undefined ? raw[resume] + delta : end) || inColumn0(this.text, raw[from], closed === undefined ? raw[resume] : chunk.end)) return undefined;

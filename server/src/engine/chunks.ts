@@ -15,7 +15,7 @@
  * tree-sitter would recover too.
  *
  * A triple-quoted string may hold such a line (a template of code), so it ends there only where the
- * file is surely broken: where reading it on, as Python would, meets a syntax error before the
+ * file is surely broken: where reading it on, as tree-sitter would, meets a syntax error before the
  * statement the string is in ends (see `surelyBroken`). That is a quote typed into a docstring's
  * `"""`, or a docstring being opened: every string after it is read inside out, and without that
  * ending every keystroke there would parse the rest of the class or the file again.
@@ -118,7 +118,7 @@ function scan(text: string, from: number, end: number, indent: number, forced: r
   // Where the string the scan is in opened (outside any other), and the last such string the scan
   // looked past for a syntax error, and what it found: whether the string ends at a definition in it.
   let opened = -1;
-  let decided = -1;
+  let decided = -2;
   let endsAtDefinition = false;
   // Whether that string is an f-string (or a t-string), and how deep the scan is in one of its
   // replacement fields (0: in its text; 1: just inside the field's brace, and so on for the brackets
