@@ -30,6 +30,7 @@ import {
   type TextDocumentContentChangeEvent,
   type TextDocumentItem,
 } from 'vscode-languageserver-protocol/node';
+import { serverEnvironment } from '../../client/src/serverEnvironment';
 
 const SERVER = join(__dirname, '..', '..', 'server', 'out', 'server.js');
 
@@ -57,7 +58,7 @@ export class TestClient {
   refreshes = 0;
 
   static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string } = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { env: serverEnvironment(process.env), stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(connection, child);
     client.settings = options.settings ?? TestClient.defaultSettings;
