@@ -997,8 +997,8 @@ describe('the live notebook', () => {
       const column = rand(lines[line].length + 1);
       const insert = snippets[rand(snippets.length)];
       doc.updateCell(cell.id, [{ range: { start: { line, column }, end: { line, column } }, text: insert }], cell.version + 1);
-      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
-      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.message]);
+      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message]);
+      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message]);
       expect(live).toEqual(fresh);
     }
   });
