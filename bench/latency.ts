@@ -15,7 +15,8 @@ export interface LatencyResult {
   max: number;
   /**
    * p95 of the edits after the first `WARM_AFTER`: the first keystrokes after opening run code V8 has not
-   * compiled yet (the open walked every chunk; an edit re-uses them), and they make most of the p95.
+   * optimized yet (the open walked every chunk; an edit re-uses them). Set beside the p95, it tells the
+   * warm-up's share from the steady cost.
    */
   p95AfterWarmUp: number;
   startToFirstDiagnosticsMs: number;
