@@ -352,6 +352,32 @@ describe('a large class', () => {
     whole.delete();
   });
 
+  it('is descended into from the module node, at every offset, as through the list of its children', async () => {
+    const engine = await loadEngine();
+    const text = `${largeClass()}\n# after the class\n\n\nx = 1  # trailing\n`;
+    // Empty cells make chunks without nodes; a comment after a class's last method is outside it.
+    const cells = ['', text, '', '# only a comment', 'y = (1 +', ''];
+    const joined = cells.join('\n');
+    const forced = cells.map((_, i) => cells.slice(0, i).join('\n').length + (i > 0 ? 1 : 0));
+    for (const [source, starts] of [[text, []], [joined, forced]] as const) {
+      const probed = liveCopy(engine, source, starts);
+      const listed = liveCopy(engine, source, starts);
+      expect(probed.chunks.some((c) => c.host)).toBe(true);
+      // Listing the module node's children makes its descent go through them.
+      expect(listed.rootNode.children.length).toBeGreaterThan(3);
+      const at = (t: SyntaxTree, start: number, end: number) => {
+        const n = t.rootNode.descendantForIndex(start, end);
+        return `${n.type} ${n.startIndex}-${n.endIndex}`;
+      };
+      const rand = seededRandom(7);
+      for (let o = 0; o <= source.length; o++) {
+        expect(at(probed, o, o), `at ${o}`).toBe(at(listed, o, o));
+        const end = Math.min(source.length, o + rand(200));
+        expect(at(probed, o, end), `${o}-${end}`).toBe(at(listed, o, end));
+      }
+    }
+  });
+
   it('is still parsed in pieces after a line typed in column 0 inside it, as tree-sitter reads it', async () => {
     const engine = await loadEngine();
     const original = largeClass();

@@ -99,6 +99,14 @@ describe('the semantic model', () => {
     expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'dataframe', 'pandas', 'torch-module', 'torch-module', 'optimizer', 'undefined', 'undefined']);
   });
 
+  it('spells an import by the first module-level name bound to it, while names are rebound', async () => {
+    const src = [
+      'import numpy as np', 'import numpy as xp', 'import pandas as pd', 'probe("numpy")', 'np = 1', 'probe("numpy")', 'probe("pandas")',
+      'xp = pd', 'probe("numpy")', 'def f():', '    import numpy as local', '    probe("numpy")', 'from numpy import random as rnd', 'probe("numpy.random")',
+    ].join('\n');
+    expect(await probe(src, (n, s) => String(s.importedNameFor(JSON.parse(n.text) as string)))).toEqual(['np', 'xp', 'pd', 'undefined', 'undefined', 'rnd']);
+  });
+
   it('gives train_test_split outputs the kinds of their inputs', async () => {
     const src = 'import pandas as pd\nfrom sklearn.model_selection import train_test_split\ndf = pd.read_csv("a")\nX_tr, X_te, y_tr, y_te = train_test_split(df, df["y"])\nprobe(X_te)\nprobe(y_tr)\n';
     expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'pandas']);

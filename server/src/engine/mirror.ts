@@ -389,7 +389,8 @@ export class SyntaxNode {
   descendantForIndex(start: number, end = start): SyntaxNode {
     let node: SyntaxNode = this;
     for (;;) {
-      const next = firstSpanning(node.children, start, end);
+      // The module node's children are every chunk's top-level nodes: found among the chunks near the range instead.
+      const next = !node.chunk && !node.kids ? node.module!.topLevelSpanning(start, end) : firstSpanning(node.children, start, end);
       if (!next) return node;
       node = next;
     }
@@ -449,6 +450,44 @@ export class SyntaxTree {
 
   get lines(): LineIndex {
     return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  /**
+   * The top-level node `descendantForIndex` descends into from the module node (the first of its
+   * children that spans `[start, end]`), found without listing them: by binary search for the last
+   * chunk starting by `start`, then back from there through the chunks' top-level nodes (a class
+   * body's statements are not, and the class that holds them starts in a chunk before theirs).
+   */
+  topLevelSpanning(start: number, end: number): SyntaxNode | undefined {
+    const chunks = this.chunks;
+    // Where each chunk's first node starts (an empty chunk: where its text does) is in document order.
+    const startOf = (c: ChunkTree): number => (c.top.length > 0 ? c.base + c.starts[c.top[0]] : c.base);
+    let lo = -1;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (startOf(chunks[mid]) <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    // The top-level nodes that start by `start` and end at or after `end`, last first: in document
+    // order, without overlapping, they are the last ones to start by `start`.
+    const spanning: SyntaxNode[] = [];
+    scan: for (let k = lo; k >= 0; k--) {
+      const c = chunks[k];
+      for (let t = c.top.length - 1; t >= 0; t--) {
+        const i = c.top[t];
+        if (c.isHosted(i)) break;
+        const n = c.node(i);
+        if (n.startIndex > start) continue;
+        if (n.endIndex < end) break scan;
+        spanning.push(n);
+      }
+    }
+    for (let j = spanning.length - 1; j >= 0; j--) {
+      const n = spanning[j];
+      if (n.endIndex > n.startIndex || start === n.startIndex) return n;
+    }
+    return undefined;
   }
 
   /** Derives the line index from the previous copy's, when it has one: the text changed only in `span`. */

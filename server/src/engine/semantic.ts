@@ -120,7 +120,7 @@ export class SemanticModel {
   /** While a chunk is walked: what it asks of the module-level facts it did not set itself, and the answers. */
   private reads: Map<string, Read> | undefined;
   private readonly boundHere = new Set<string>();
-  /** Answers to `imports` and `nameFor`, until an import changes them. */
+  /** Answers to `imports` and `nameFor`, until an import changes them (`nameFor`: a binding to the name asked about). */
   private readonly importAnswers = new Map<string, boolean>();
   private readonly nameAnswers = new Map<string, string | undefined>();
 
@@ -523,7 +523,11 @@ export class SemanticModel {
     }
     const before = scope.bindings.get(name);
     scope.bindings.set(name, binding);
-    if (scope === this.moduleScope && (binding.type === 'import' || before?.type === 'import')) this.nameAnswers.clear();
+    // Only the answers for the imports this name named, and now names, can change.
+    if (scope === this.moduleScope) {
+      if (before?.type === 'import') this.nameAnswers.delete(before.qualifiedName);
+      if (binding.type === 'import') this.nameAnswers.delete(binding.qualifiedName);
+    }
     if (this.recording && scope === this.recordScope) {
       this.recording.push({ name, binding });
       this.boundHere.add(`${scope === this.moduleScope ? 'name' : 'class'} ${name}`);
