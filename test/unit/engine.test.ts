@@ -391,6 +391,31 @@ describe('fixes', () => {
     expect(out.deferred.map((f) => f.title)).toEqual(['clash']);
   });
 
+  it('extract a path into a constant named apart from the module-level names, or into the equal one bound before it', async () => {
+    const engine = await loadEngine();
+    const text = [
+      'import pandas as pd', '', 'TRAIN_CSV_PATH = "other.csv"', '', '',
+      'def f():', '    return pd.read_csv("/home/alice/train.csv")', '', '',
+      'OUT_CSV_PATH = "/home/alice/out.csv"', '', '',
+      'def g():', '    return pd.read_csv("/home/alice/out.csv")', '', '',
+      'def h():', '    return pd.read_csv("/home/bob/out.csv")', '',
+    ].join('\n');
+    // Live, the definitions are chunks of their own: the names are looked for chunk by chunk.
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const findings = doc.analyze(activeRules(RULES, { select: ['hardcoded-path'] })).findings;
+    const fixes = findings.flatMap((f) => f.fixes);
+    expect(fixes.map((f) => `${f.title} (${f.edits.length})`)).toEqual([
+      'Extract the path into the constant TRAIN_CSV_PATH_2 (2)',
+      'Extract the path into the constant OUT_CSV_PATH (1)',
+      'Extract the path into the constant OUT_CSV_PATH_2 (2)',
+    ]);
+    for (const fix of fixes) {
+      const fixed = applyFixes(text, [fix]).text;
+      expect(engine.copy(fixed).rootNode.hasError, fixed).toBe(false);
+    }
+    doc.dispose();
+  });
+
   it('appends an argument to empty, trailing-comma and multi-line calls', async () => {
     const engine = await loadEngine();
     const cases: Array<[string, string]> = [

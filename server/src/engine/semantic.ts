@@ -42,7 +42,7 @@ export type Read =
   | { kind: 'name' | 'class'; key: string; binding: Binding | undefined };
 
 class Scope {
-  readonly bindings = new Map<string, Binding>();
+  bindings = new Map<string, Binding>();
   /** Dotted names (`self.model`, `cfg.lr`) by their first part. */
   readonly dotted = new Map<string, Set<string>>();
   constructor(
@@ -109,7 +109,7 @@ const SERIES_METHODS = new Set([
 export class SemanticModel {
   private scope: Scope = new Scope('module', undefined);
   private readonly moduleScope = this.scope;
-  private readonly importedModules = new Set<string>();
+  private importedModules = new Set<string>();
   private readonly resolved = new Map<number, string | undefined>();
   /**
    * While a chunk is walked: the changes it makes to the facts of the scope it is walked in (the
@@ -262,11 +262,29 @@ export class SemanticModel {
         alone.importsIn(chunk);
         chunkImports.set(chunk, (changes = alone.recorded().changes));
       }
-      if (changes.length === 0) continue;
-      this.replay(changes);
-      found.push(changes);
+      if (changes.length > 0) found.push(changes);
     }
+    if (keep) this.importAll(found);
     return found;
+  }
+
+  /**
+   * Makes the imports `found` (by chunk, in order), as replaying them would. The same chunks' imports
+   * as the last time are the same facts: those are copied, not made again one by one.
+   */
+  private importAll(found: ModuleChange[][]): void {
+    const last = lastImports;
+    if (last && last.found.length === found.length && last.found.every((changes, i) => changes === found[i])) {
+      // (Nothing is in the model yet: the imports are collected first.)
+      this.importedModules = new Set(last.modules);
+      this.moduleScope.bindings = new Map(last.bindings);
+      for (const [head, keys] of last.dotted) this.moduleScope.dotted.set(head, new Set(keys));
+      return;
+    }
+    for (const changes of found) this.replay(changes);
+    const dotted = new Map<string, Set<string>>();
+    for (const [head, keys] of this.moduleScope.dotted) dotted.set(head, new Set(keys));
+    lastImports = { found, modules: new Set(this.importedModules), bindings: new Map(this.moduleScope.bindings), dotted };
   }
 
   private importsIn(chunk: ChunkTree): void {
@@ -604,6 +622,13 @@ function kindOfFactory(q: string): ValueKind | undefined {
   if (/^(tensorflow\.)?keras\.(models\.)?(Sequential|Model)$|^(tensorflow\.)?keras\.(models|saving)\.load_model$/.test(q)) return 'keras-model';
   return undefined;
 }
+
+/**
+ * The facts the imports of a live document's analysis made last (see `importAll`): a keystroke that
+ * touches no import finds the same chunks' imports again. One for all documents: kept while the
+ * document analysed is the same, made again when another is.
+ */
+let lastImports: { found: ModuleChange[][]; modules: Set<string>; bindings: Map<string, Binding>; dotted: Map<string, Set<string>> } | undefined;
 
 /** What each chunk of a live document imports, as changes to replay (see `collectModuleImports`). */
 const chunkImports = new WeakMap<ChunkTree, ModuleChange[]>();

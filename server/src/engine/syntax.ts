@@ -122,11 +122,14 @@ const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'futu
 export function constantInsertionPoint(root: Node, text: string): { offset: number; afterImports: boolean } {
   const anchor = root.memo('constantAnchor', () => {
     let last: Node | undefined;
-    for (const s of moduleStatements(root)) {
-      if (IMPORT_TYPES.has(s.type)) last = s;
-      else if (!last && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string') last = s;
-      else if (isGuardedImport(s)) last = s;
-      else break;
+    // Chunk by chunk, as far as the leading block goes: not every statement of the module.
+    for (const chunk of root.tree.chunks) {
+      for (const s of chunk.statements()) {
+        if (IMPORT_TYPES.has(s.type)) last = s;
+        else if (!last && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string') last = s;
+        else if (isGuardedImport(s)) last = s;
+        else return last;
+      }
     }
     return last;
   });

@@ -128,14 +128,13 @@ function extractConstant(node: Node, value: string, text: string) {
   const root = node.tree.rootNode;
   if (node.startIndex < constantInsertionPoint(root, text).offset) return undefined;
   const base = constantName(value);
-  const existing = moduleAssignments(root);
   // An equal constant is reused only where it is already bound when the literal runs.
-  const reusable = (c: Node | undefined): boolean =>
-    !!c && c.childForFieldName('right')?.text === node.text && c.endIndex < node.startIndex;
+  const reusable = (c: Node): boolean => c.childForFieldName('right')?.text === node.text && c.endIndex < node.startIndex;
   let name = base;
-  for (let n = 2; existing.has(name) && !reusable(existing.get(name)); n++) name = `${base}_${n}`;
+  let existing = moduleAssignment(root, name);
+  for (let n = 2; existing && !reusable(existing); n++) existing = moduleAssignment(root, (name = `${base}_${n}`));
   const edits = [{ start: node.startIndex, end: node.endIndex, newText: name }];
-  if (!existing.has(name)) edits.unshift(insertModuleConstant(root, text, `${name} = ${node.text}`));
+  if (!existing) edits.unshift(insertModuleConstant(root, text, `${name} = ${node.text}`));
   return { title: `Extract the path into the constant ${name}`, safety: 'safe' as const, edits };
 }
 
@@ -152,14 +151,17 @@ function constantName(value: string): string {
   return `${stem}_PATH`;
 }
 
-/** Module-level `NAME = ...` assignments by name. */
-function moduleAssignments(root: Node): ReadonlyMap<string, Node> {
-  return root.memo('hardcoded-path:assignments', () => {
-    const out = new Map<string, Node>();
+/**
+ * The first module-level `NAME = ...` assignment to `name`: asked of each chunk's, for the few names a
+ * fix tries (a map of every name in the module would be made again at every keystroke).
+ */
+function moduleAssignment(root: Node, name: string): Node | undefined {
+  return root.memo(`hardcoded-path:assignment ${name}`, () => {
     for (const chunk of root.tree.chunks) {
-      for (const [name, a] of chunkAssignments(chunk)) if (!out.has(name)) out.set(name, a);
+      const a = chunkAssignments(chunk).get(name);
+      if (a) return a;
     }
-    return out;
+    return undefined;
   });
 }
 
