@@ -27,8 +27,12 @@ interface Tracked {
   waiters: Array<(s: AnalysisSnapshot) => void>;
   /** Cell URIs whose diagnostics were last pushed (to clear removed cells). */
   pushed: Set<string>;
-  /** For pulled notebooks: a digest of each cell's last diagnostics, to know when others must re-pull. */
+  /**
+   * For pulled notebooks: a digest of the last diagnostics of each cell that had any, and the cells
+   * then, to know when others must re-pull.
+   */
   digests?: Map<string, string>;
+  digestedCells?: string[];
   skippedNotice?: boolean;
 }
 
@@ -257,11 +261,20 @@ export class Workspace {
 
   /** A cell edit can change other cells' findings; the client re-pulls them when asked to. */
   private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>): void {
-    const digests = new Map([...byUri].map(([uri, ds]) => [uri, JSON.stringify(ds.map((d) => [d.code, d.range, d.message]))]));
+    // The cells, and a digest of each one's diagnostics where it has any (most cells have none).
+    const cells = [...byUri.keys()];
+    const digests = new Map<string, string>();
+    for (const [uri, ds] of byUri) if (ds.length > 0) digests.set(uri, JSON.stringify(ds.map((d) => [d.code, d.range, d.message])));
     const before = t.digests;
+    const cellsBefore = t.digestedCells;
     t.digests = digests;
-    if (!before) return;
-    const changed = [...digests].some(([uri, digest]) => before.get(uri) !== digest);
+    t.digestedCells = cells;
+    if (!before || !cellsBefore) return;
+    const changed =
+      cells.length !== cellsBefore.length ||
+      cells.some((uri, i) => uri !== cellsBefore[i]) ||
+      digests.size !== before.size ||
+      [...digests].some(([uri, digest]) => before.get(uri) !== digest);
     if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 

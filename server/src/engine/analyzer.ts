@@ -89,6 +89,9 @@ const MAX_SYNTAX_ERRORS = 10;
 
 const NOTHING = (): void => undefined;
 
+/** The empty list of every chunk record with nothing in one (see `ChunkRecord`); never added to. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
 /** Node types whose scopes and bindings the semantic model follows. */
 const SEMANTIC_ENTER = ['function_definition', 'lambda', 'class_definition', 'import_statement', 'import_from_statement', 'for_statement', 'for_in_clause', 'as_pattern'];
 const SEMANTIC_EXIT = ['function_definition', 'lambda', 'class_definition', 'assignment'];
@@ -108,6 +111,8 @@ interface ReportEntry {
   ruleId: string;
   report: Report;
   print?: string;
+  /** The finding's message, once made (from the report's data: the same while the chunk is). */
+  message?: string;
 }
 
 /**
@@ -293,6 +298,9 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       ({ changes: record.changes, reads: record.reads } = semantic.recorded());
       logChanges(record.changes);
       record.errors = errors;
+      // Most chunks report nothing and have no errors or suppressions: their records share one empty
+      // list, which a reuse reads without reaching for lists of their own.
+      for (const key of ['reads', 'reports', 'facts', 'changes', 'errors', 'comments'] as const) if (record[key].length === 0) record[key] = NONE;
       const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ report }) => !report.fixes?.length);
       if (!reusable) {
         cache.chunks.delete(chunk);
@@ -311,7 +319,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const entries = cache ? new Map<Finding, ReportEntry>() : undefined;
   for (const { active, report, entry } of pending) {
     if (failed.has(active.rule)) continue;
-    const finding = finder.build(active, report);
+    const finding = finder.build(active, report, entry);
     findings.push(finding);
     if (entry) entries!.set(finding, entry);
   }
@@ -474,13 +482,17 @@ class FindingBuilder {
     private readonly tree: SyntaxTree,
   ) {}
 
-  build(active: ActiveRule, report: Report): Finding {
+  build(active: ActiveRule, report: Report, entry?: ReportEntry): Finding {
     const { meta } = active.rule;
     const start = report.node?.startIndex ?? report.start ?? 0;
     const end = report.node?.endIndex ?? report.end ?? start;
-    const template = meta.messages[report.messageId];
-    if (template === undefined) throw new Error(`${meta.id} reported an unknown messageId ${report.messageId}`);
-    const message = template.replace(/\{(\w+)\}/g, (m, k: string) => (report.data && k in report.data ? String(report.data[k]) : m));
+    let message = entry?.message;
+    if (message === undefined) {
+      const template = meta.messages[report.messageId];
+      if (template === undefined) throw new Error(`${meta.id} reported an unknown messageId ${report.messageId}`);
+      message = template.replace(/\{(\w+)\}/g, (m, k: string) => (report.data && k in report.data ? String(report.data[k]) : m));
+      if (entry) entry.message = message;
+    }
     let startPos = this.lines.positionAt(start);
     let endPos = this.lines.positionAt(end);
     let cell: number | undefined;
