@@ -251,7 +251,7 @@ export class Workspace {
     const waiters = t.waiters.splice(0);
     for (const w of waiters) w(snapshot);
     if (!this.pulls(t.doc)) this.push(t, byUri);
-    else if (t.doc instanceof NotebookDocument) this.refreshIfCellsChanged(t, byUri);
+    else if (t.doc instanceof NotebookDocument) this.refreshIfCellsChanged(t, byUri, t.doc.takeEdited());
   }
 
   /** Whether the client pulls this document's diagnostics (else the server pushes them). */
@@ -259,8 +259,12 @@ export class Workspace {
     return this.pullDiagnostics && (doc instanceof PythonDocument || this.diagnosticRefresh);
   }
 
-  /** A cell edit can change other cells' findings; the client re-pulls them when asked to. */
-  private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>): void {
+  /**
+   * A cell edit can change other cells' findings; the client re-pulls them when asked to. It pulls
+   * the cells it changed by itself: a change to their diagnostics alone asks for nothing (a refresh
+   * makes the editor pull every cell of the notebook again).
+   */
+  private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>, edited: ReadonlySet<string>): void {
     // The cells, and a digest of each one's diagnostics where it has any (most cells have none).
     const cells = [...byUri.keys()];
     const digests = new Map<string, string>();
@@ -270,11 +274,12 @@ export class Workspace {
     t.digests = digests;
     t.digestedCells = cells;
     if (!before || !cellsBefore) return;
+    const differs = (uri: string): boolean => !edited.has(uri) && digests.get(uri) !== before.get(uri);
     const changed =
       cells.length !== cellsBefore.length ||
       cells.some((uri, i) => uri !== cellsBefore[i]) ||
-      digests.size !== before.size ||
-      [...digests].some(([uri, digest]) => before.get(uri) !== digest);
+      [...digests.keys()].some(differs) ||
+      [...before.keys()].some(differs);
     if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 

@@ -199,6 +199,24 @@ describe('notebooks through notebook sync', () => {
     expect(await pull(cells[1])).toEqual([]);
   });
 
+  it('asks for no re-pull when only the cells that changed have other diagnostics: the client pulls those itself', async () => {
+    client = await TestClient.start({ pull: true });
+    const cells = await client.openNotebook(NB, [
+      { source: 'import pandas as pd\ndf = pd.read_csv("a.csv")\nA = df.values' },
+      { source: 'X = df.values' },
+    ]);
+    const pull = async (uri: string) =>
+      ((await client!.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as { items: Diagnostic[] }).items.map((d) => `${d.code} ${d.range.start.character}`);
+    expect(await pull(cells[0])).toEqual(['MLD207 4']);
+    const before = client.refreshes;
+    // The first cell's finding moves along its line; the second cell's stays as it was.
+    await client.changeCell(NB, 2, cells[0], 2, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'B = 1; ' }]);
+    // A refresh is asked for before the pulled diagnostics are answered: none came.
+    expect(await pull(cells[0])).toEqual(['MLD207 11']);
+    expect(client.refreshes).toBe(before);
+    expect(await pull(cells[1])).toEqual(['MLD207 4']);
+  });
+
   it('fixes every cell with notebook.source.fixAll', async () => {
     client = await TestClient.start();
     const cells = await client.openNotebook(NB, [

@@ -177,6 +177,8 @@ export class NotebookDocument extends LiveModule {
   private masked = new Map<string, { text: string; cell: MaskedCell }>();
   /** The code cells as analysed (magics masked), in order. */
   private code: MaskedCell[] = [];
+  /** The cells whose text changed since `takeEdited` was last called. */
+  private edited = new Set<string>();
 
   constructor(parser: PythonParser, cells: LiveCell[], public version: number) {
     super(parser);
@@ -202,7 +204,15 @@ export class NotebookDocument extends LiveModule {
     if (!cell) return;
     cell.text = applyChanges(cell.text, changes);
     cell.version = version;
+    this.edited.add(id);
     this.rebuild();
+  }
+
+  /** The cells whose text changed since the last call (the editor asks again for their diagnostics itself). */
+  takeEdited(): ReadonlySet<string> {
+    const edited = this.edited;
+    this.edited = new Set();
+    return edited;
   }
 
   get cellMap(): CellMap {
