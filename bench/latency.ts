@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { DocumentDiagnosticRequest, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../test/support/lspClient';
 import { seededRandom } from '../test/support/random';
 
@@ -31,7 +30,7 @@ export async function typingLatency(text: string, edits: number, seed: number): 
   const started = performance.now();
   const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
   await client.open(uri, text);
-  await pull(client, uri);
+  await client.pull(uri);
   const startToFirst = performance.now() - started;
   const lines = text.split('\n');
   const rand = seededRandom(seed);
@@ -43,7 +42,7 @@ export async function typingLatency(text: string, edits: number, seed: number): 
     lines[line] = lines[line].slice(0, character) + ch + lines[line].slice(character);
     const t = performance.now();
     await client.change(uri, v, [{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
-    await pull(client, uri);
+    await client.pull(uri);
     times.push(performance.now() - t);
   }
   const rss = serverRss(client);
@@ -56,7 +55,7 @@ export async function notebookLatency(cells: string[], edits: number, seed: numb
   const started = performance.now();
   const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
   const uris = await client.openNotebook(nb, cells.map((source, i) => ({ source, executionOrder: i + 1 })));
-  await pull(client, uris[uris.length - 1]);
+  await client.pull(uris[uris.length - 1]);
   const startToFirst = performance.now() - started;
   const rand = seededRandom(seed);
   const texts = cells.map((c) => c.split('\n'));
@@ -71,7 +70,7 @@ export async function notebookLatency(cells: string[], edits: number, seed: numb
     lines[line] = lines[line].slice(0, character) + ch + lines[line].slice(character);
     const t = performance.now();
     await client.changeCell(nb, v, uris[cell], ++versions[cell], [{ range: { start: { line, character }, end: { line, character } }, text: ch }]);
-    await pull(client, uris[cell]);
+    await client.pull(uris[cell]);
     times.push(performance.now() - t);
   }
   const rss = serverRss(client);
@@ -90,16 +89,11 @@ export async function firstDiagnostics(text: string, runs: number): Promise<{ li
     const started = performance.now();
     const client = await TestClient.start({ pull: true, settings: { debounce: 0 } });
     await client.open(uri, text);
-    await pull(client, uri);
+    await client.pull(uri);
     ms.push(performance.now() - started);
     await client.stop();
   }
   return { lines: text.split('\n').length, ms, median: [...ms].sort((a, b) => a - b)[Math.floor(runs / 2)] };
-}
-
-async function pull(client: TestClient, uri: string): Promise<Diagnostic[]> {
-  const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
-  return (report as { items: Diagnostic[] }).items;
 }
 
 function serverRss(client: TestClient): number {

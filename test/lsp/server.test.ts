@@ -189,8 +189,7 @@ describe('notebooks through notebook sync', () => {
       { source: 'import pandas as pd\ndf = pd.read_csv("a.csv")' },
       { source: 'X = df.values' },
     ]);
-    const pull = async (uri: string) =>
-      ((await client!.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as { items: Diagnostic[] }).items.map((d) => d.code);
+    const pull = async (uri: string) => (await client!.pull(uri)).map((d) => d.code);
     expect(await pull(cells[1])).toEqual(['MLD207']);
     expect(client.published.size).toBe(0);
     const before = client.refreshes;
@@ -205,8 +204,7 @@ describe('notebooks through notebook sync', () => {
       { source: 'import pandas as pd\ndf = pd.read_csv("a.csv")\nA = df.values' },
       { source: 'X = df.values' },
     ]);
-    const pull = async (uri: string) =>
-      ((await client!.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as { items: Diagnostic[] }).items.map((d) => `${d.code} ${d.range.start.character}`);
+    const pull = async (uri: string) => (await client!.pull(uri)).map((d) => `${d.code} ${d.range.start.character}`);
     expect(await pull(cells[0])).toEqual(['MLD207 4']);
     const before = client.refreshes;
     // The first cell's finding moves along its line; the second cell's stays as it was.

@@ -19,6 +19,7 @@ import {
   StreamMessageWriter,
   ConfigurationRequest,
   DiagnosticRefreshRequest,
+  DocumentDiagnosticRequest,
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   RegistrationRequest,
@@ -118,6 +119,12 @@ export class TestClient {
 
   private notify(): void {
     for (const l of this.listeners) l();
+  }
+
+  /** Pulls a document's diagnostics (`textDocument/diagnostic`), as a client that pulls does after a change. */
+  async pull(uri: string): Promise<Diagnostic[]> {
+    const report = await this.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    return (report as { items: Diagnostic[] }).items;
   }
 
   /** Resolves when `check` returns a value, re-checked on every published diagnostic or message. */
