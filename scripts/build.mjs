@@ -14,6 +14,8 @@ const production = process.argv.includes('--production');
 const entries = [
   { in: 'server/src/cli.ts', out: 'server/out/cli', banner: '#!/usr/bin/env node' },
   { in: 'server/src/server.ts', out: 'server/out/server' },
+  // The server's entry point, which runs server.js from V8's code cache.
+  { in: 'server/src/main.ts', out: 'server/out/main' },
   { in: 'client/src/extension.ts', out: 'client/out/extension', external: ['vscode'] },
 ].filter((e) => existsSync(join(root, e.in)));
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { serverEnvironment } from './serverEnvironment';
@@ -7,8 +8,9 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /** The client for the bundled server, started over IPC in its own Node process. */
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
-  const module = context.asAbsolutePath('server/out/server.js');
-  const env = serverEnvironment(process.env);
+  const module = context.asAbsolutePath('server/out/main.js');
+  // The extension's own storage: private to the user, kept across sessions.
+  const env = serverEnvironment(process.env, join(context.globalStorageUri.fsPath, 'code-cache'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },

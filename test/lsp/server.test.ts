@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CodeActionRequest,
@@ -60,6 +63,30 @@ describe('the language server over stdio', () => {
     await client.change(URI, 4, [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'Y = df.values\n' }]);
     const again = await client.diagnosticsFor(URI, 4);
     expect(again.map((d) => d.range.start.line)).toEqual([4]);
+  });
+
+  it('leaves a code cache when it stops, and the next server runs from it alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mldebt-code-cache-'));
+    try {
+      const codes = async (): Promise<unknown> => {
+        client = await TestClient.start({ pull: true, codeCache: dir });
+        await client.open(URI, SMELLY);
+        const found = (await client.pull(URI)).map((d) => [d.code, d.range]);
+        await client.stop();
+        client = undefined;
+        return found;
+      };
+      const first = await codes();
+      const [cache] = readdirSync(dir);
+      expect(cache).toMatch(/\.cache$/);
+      const written = statSync(join(dir, cache)).mtimeMs;
+      expect(await codes()).toEqual(first);
+      // Run from, and so not written again.
+      expect(readdirSync(dir)).toEqual([cache]);
+      expect(statSync(join(dir, cache)).mtimeMs).toBe(written);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers pull diagnostics when the client supports them', async () => {

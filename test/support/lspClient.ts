@@ -33,7 +33,13 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { serverEnvironment } from '../../client/src/serverEnvironment';
 
-const SERVER = join(__dirname, '..', '..', 'server', 'out', 'server.js');
+const SERVER = join(__dirname, '..', '..', 'server', 'out', 'main.js');
+/**
+ * The servers the tests and the benchmark start keep their code cache in the checkout (git-ignored),
+ * as the extension does in its storage: the first server of a build writes it when it stops, the
+ * others start from it, as VS Code's server does from its second start on.
+ */
+const CODE_CACHE = join(__dirname, '..', '..', '.cache', 'code-cache');
 
 interface Published {
   version?: number;
@@ -58,8 +64,11 @@ export class TestClient {
   readonly progress = new Map<string | number, Array<{ kind: string; percentage?: number; message?: string }>>();
   refreshes = 0;
 
-  static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string } = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { env: serverEnvironment(process.env), stdio: ['pipe', 'pipe', 'inherit'] });
+  /**
+   * `codeCache`: the folder of the server's code cache; false, none, as the first start after an install.
+   */
+  static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string; codeCache?: string | false } = {}): Promise<TestClient> {
+    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { env: serverEnvironment(process.env, options.codeCache === false ? undefined : (options.codeCache ?? CODE_CACHE)), stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(connection, child);
     client.settings = options.settings ?? TestClient.defaultSettings;

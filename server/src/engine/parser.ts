@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { copyArrays, type NodeArrays } from './mirror';
 import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, treeMemory, type TreeMemory, type WasmRuntime, wasmRuntime } from './wasmCursor';
@@ -45,7 +46,9 @@ export class PythonParser {
    */
   static async load(paths: WasmPaths, options: { directReads?: boolean } = {}): Promise<PythonParser> {
     const runtime = await loadRuntime(paths.runtime);
-    const language = await Language.load(paths.python);
+    // Given the bytes: for a path, web-tree-sitter reads the file through `import()`, which code run from
+    // V8's code cache cannot call (see main.ts).
+    const language = await Language.load(await readFile(paths.python));
     const parser = new Parser();
     parser.setLanguage(language);
     const sample = parser.parse(LAYOUT_SAMPLE);
