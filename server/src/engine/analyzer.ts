@@ -236,8 +236,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     cache.imports = imports;
     cache.log = log;
   }
+  // (Indexed loops here and over a chunk's record: run for every chunk at every keystroke, and a
+  // for-of over the shared frozen empty list makes an iterator object each time.)
   const logChanges = (entries: readonly LogEntry[]): void => {
-    for (const e of entries) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[k];
       if (asBefore) asBefore = sameEntry(previous[log.length], e);
       log.push(e);
     }
@@ -262,18 +265,23 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         known.logged = log.length;
         logChanges(known.changes);
         const shift = chunk.base - known.base;
-        for (const entry of known.reports) {
+        const { reports, facts, comments } = known;
+        for (let k = 0; k < reports.length; k++) {
+          const entry = reports[k];
           const { ruleId, report } = entry;
           const active = byId.get(ruleId)!;
           const moved = report.start === undefined || shift === 0 ? report : { ...report, start: report.start + shift, end: report.end! + shift };
           pending.push({ active, report: moved, entry });
         }
-        for (const { exit, value } of known.facts) chunkExits[exit].facts.push(value);
+        for (let k = 0; k < facts.length; k++) chunkExits[facts[k].exit].facts.push(facts[k].value);
         if (!allLocal) return shared;
         // Nothing else needs the walk: replay what it would do.
         if (known.changes.length > 0) semantic.replay(known.changes);
         if (known.errors.length > 0) syntaxErrors.push(...known.errors);
-        for (const n of known.comments) suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
+        for (let k = 0; k < comments.length; k++) {
+          const n = comments[k];
+          suppressions.push(parseSuppression(n.text, n.startIndex, n.startPosition.row)!);
+        }
         return undefined;
       }
       // Only a live document keeps what the walk did.

@@ -1058,7 +1058,9 @@ export function walkNamed(
       dispatch(listeners.exit[header.types[j]]!, header.node(j), listeners);
     }
   };
-  for (const chunk of tree.chunks) {
+  const { chunks } = tree;
+  for (let c = 0; c < chunks.length; c++) {
+    const chunk = chunks[c];
     const listeners = chunkStart(chunk);
     const last = chunk.host !== undefined && chunk.host.guests![chunk.host.guests!.length - 1] === chunk;
     if (!listeners) {

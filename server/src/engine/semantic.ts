@@ -155,7 +155,10 @@ export class SemanticModel {
    * a walk of the same chunk from here would see what that walk saw.
    */
   answersAsBefore(reads: readonly Read[]): boolean {
-    for (const r of reads) {
+    // Indexed: asked of most chunks at every keystroke, often of the shared frozen empty list, which a
+    // for-of would make an iterator for each time.
+    for (let k = 0; k < reads.length; k++) {
+      const r = reads[k];
       switch (r.kind) {
         case 'import':
           if ((this.imports(r.key) ? 'yes' : 'no') !== r.answer) return false;
@@ -182,7 +185,8 @@ export class SemanticModel {
 
   /** Applies the changes an earlier walk of an unchanged chunk noted, as if the chunk were walked. */
   replay(changes: readonly ModuleChange[]): void {
-    for (const c of changes) {
+    for (let k = 0; k < changes.length; k++) {
+      const c = changes[k];
       if ('module' in c) this.addModule(c.module);
       else this.bind(c.name, c.binding);
     }
@@ -249,7 +253,9 @@ export class SemanticModel {
    */
   collectModuleImports(tree: SyntaxTree, keep = false): ModuleChange[][] {
     const found: ModuleChange[][] = [];
-    for (const chunk of tree.chunks) {
+    const { chunks } = tree;
+    for (let k = 0; k < chunks.length; k++) {
+      const chunk = chunks[k];
       if (!keep) {
         this.importsIn(chunk);
         continue;
