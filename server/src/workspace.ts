@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import type { AnalysisResult } from './engine/analyzer';
-import { NotebookDocument, PythonDocument } from './engine/documents';
+import { NotebookDocument, PythonDocument, type LiveCell } from './engine/documents';
 import type { PythonParser } from './engine/parser';
 import { PositionMapper, toDiagnostic } from './convert';
 import { RULES } from './rules';
@@ -32,7 +32,7 @@ interface Tracked {
    * then, to know when others must re-pull.
    */
   digests?: Map<string, string>;
-  digestedCells?: string[];
+  digestedCells?: readonly LiveCell[];
   skippedNotice?: boolean;
 }
 
@@ -237,10 +237,14 @@ export class Workspace {
       const cells = t.doc.cellList;
       const doc = t.doc;
       const mapper = new PositionMapper(doc.source, (cell) => (cell === undefined ? uri : cells[cell].id), { cells: doc.cellMap, cellLines: (cell) => doc.cellLineIndex(cell) });
-      for (const c of cells) if (c.kind === 'code') byUri.set(c.id, []);
+      // Most cells have no diagnostics: they share one empty list (never added to), made at every keystroke otherwise.
+      for (const c of cells) if (c.kind === 'code') byUri.set(c.id, NO_DIAGNOSTICS);
       for (const f of result?.findings ?? []) {
         const cell = f.cell === undefined ? undefined : cells[f.cell];
-        if (cell) byUri.get(cell.id)?.push(toDiagnostic(f, version, mapper));
+        const list = cell && byUri.get(cell.id);
+        if (!list) continue;
+        if (list === NO_DIAGNOSTICS) byUri.set(cell.id, [toDiagnostic(f, version, mapper)]);
+        else list.push(toDiagnostic(f, version, mapper));
       }
     } else {
       const mapper = new PositionMapper(t.doc.source, () => uri, { lines: t.doc.lineIndex() });
@@ -251,7 +255,7 @@ export class Workspace {
     const waiters = t.waiters.splice(0);
     for (const w of waiters) w(snapshot);
     if (!this.pulls(t.doc)) this.push(t, byUri);
-    else if (t.doc instanceof NotebookDocument) this.refreshIfCellsChanged(t, byUri, t.doc.takeEdited());
+    else if (t.doc instanceof NotebookDocument) this.refreshIfCellsChanged(t, byUri, t.doc.cellList, t.doc.takeEdited());
   }
 
   /** Whether the client pulls this document's diagnostics (else the server pushes them). */
@@ -264,22 +268,22 @@ export class Workspace {
    * the cells it changed by itself: a change to their diagnostics alone asks for nothing (a refresh
    * makes the editor pull every cell of the notebook again).
    */
-  private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>, edited: ReadonlySet<string>): void {
-    // The cells, and a digest of each one's diagnostics where it has any (most cells have none).
-    const cells = [...byUri.keys()];
+  private refreshIfCellsChanged(t: Tracked, byUri: Map<string, Diagnostic[]>, cells: readonly LiveCell[], edited: ReadonlySet<string>): void {
+    // A digest of each cell's diagnostics where it has any (most cells have none).
     const digests = new Map<string, string>();
-    for (const [uri, ds] of byUri) if (ds.length > 0) digests.set(uri, JSON.stringify(ds.map((d) => [d.code, d.range, d.message])));
+    byUri.forEach((ds, uri) => {
+      if (ds.length > 0) digests.set(uri, JSON.stringify(ds.map((d) => [d.code, d.range, d.message])));
+    });
     const before = t.digests;
     const cellsBefore = t.digestedCells;
     t.digests = digests;
     t.digestedCells = cells;
     if (!before || !cellsBefore) return;
     const differs = (uri: string): boolean => !edited.has(uri) && digests.get(uri) !== before.get(uri);
-    const changed =
-      cells.length !== cellsBefore.length ||
-      cells.some((uri, i) => uri !== cellsBefore[i]) ||
-      [...digests.keys()].some(differs) ||
-      [...before.keys()].some(differs);
+    let changed = cells !== cellsBefore && !sameCodeCells(cells, cellsBefore);
+    // (The cell list is a new one only when cells were added, removed, moved or changed kind.)
+    for (const uri of digests.keys()) if (!changed && differs(uri)) changed = true;
+    for (const uri of before.keys()) if (!changed && differs(uri)) changed = true;
     if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
@@ -317,6 +321,17 @@ export class Workspace {
     const rel = relative(settings.root, fileURLToPath(uri)).split(sep).join('/');
     return !rel.startsWith('..') && picomatch(settings.exclude.map((g) => g.replace(/\/$/, '/**')), { dot: true })(rel);
   }
+}
+
+/** The diagnostics of a cell that has none: shared by every such cell, and never added to. */
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+
+/** Whether two cell lists have the same code cells, in the same order. */
+function sameCodeCells(a: readonly LiveCell[], b: readonly LiveCell[]): boolean {
+  const ids = (cells: readonly LiveCell[]) => cells.filter((c) => c.kind === 'code').map((c) => c.id);
+  const x = ids(a);
+  const y = ids(b);
+  return x.length === y.length && x.every((id, i) => id === y[i]);
 }
 
 function cancel(timer: NodeJS.Timeout | NodeJS.Immediate | undefined): void {

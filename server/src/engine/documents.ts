@@ -224,7 +224,14 @@ export class NotebookDocument extends LiveModule {
   asNotebook(): Notebook {
     return {
       language: 'python',
-      cells: this.cells.map((c): NotebookCell => ({ kind: c.kind, source: c.text, executionCount: c.executionOrder, outputs: c.failed ? [{ outputType: 'error' }] : [] })),
+      cells: this.cells.map((c): NotebookCell => {
+        // The cells a keystroke did not change are the objects of the last analysis.
+        const known = notebookCells.get(c);
+        if (known && known.source === c.text && known.executionCount === c.executionOrder && known.kind === c.kind && known.outputs.length === (c.failed ? 1 : 0)) return known;
+        const cell: NotebookCell = { kind: c.kind, source: c.text, executionCount: c.executionOrder, outputs: c.failed ? [{ outputType: 'error' }] : [] };
+        notebookCells.set(c, cell);
+        return cell;
+      }),
     };
   }
 
@@ -244,7 +251,8 @@ export class NotebookDocument extends LiveModule {
   /** `sameLayout`: only a cell's text changed, so the chunks away from the change are kept. */
   private rebuild(sameLayout = true): void {
     const code: MaskedCell[] = [];
-    const masked = new Map<string, { text: string; cell: MaskedCell }>();
+    // A cell's edit keeps the cells, and so the keys of the map: it is updated in place.
+    const masked = sameLayout ? this.masked : new Map<string, { text: string; cell: MaskedCell }>();
     // Where the module changed, when only one cell did: found within that cell, not the whole module.
     let span: TextSpan | undefined;
     let changed = 0;
@@ -259,7 +267,7 @@ export class NotebookDocument extends LiveModule {
         const inCell = changedSpan(known.cell.masked, cell.masked);
         span = { start: offset + inCell.start, oldEnd: offset + inCell.oldEnd, newEnd: offset + inCell.newEnd };
       }
-      masked.set(c.id, { text: c.text, cell });
+      if (known?.text !== c.text || known.cell !== cell) masked.set(c.id, { text: c.text, cell });
       code.push(cell);
       offset += (known?.cell.masked.length ?? cell.masked.length) + 1;
     });
@@ -270,6 +278,9 @@ export class NotebookDocument extends LiveModule {
     this.reparse(module.text, module.cells.segments.map((c) => c.start), sameLayout, changed === 1 ? span : undefined);
   }
 }
+
+/** What the rules see of a live cell, as last made for it. */
+const notebookCells = new WeakMap<LiveCell, NotebookCell>();
 
 /** Line indexes of masked cells: a cell whose text did not change keeps its masked copy, and so its index. */
 const cellLineIndexes = new WeakMap<MaskedCell, LineIndex>();
