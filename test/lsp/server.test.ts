@@ -242,6 +242,17 @@ describe('notebooks through notebook sync', () => {
     expect(await pull(cells[1])).toEqual(['MLD207 4']);
   });
 
+  it('asks for a re-pull when cells are added, though no diagnostic changed', async () => {
+    client = await TestClient.start({ pull: true });
+    const cells = await client.openNotebook(NB, [{ source: 'import pandas as pd\ndf = pd.read_csv("a.csv")' }, { source: 'X = df.values' }]);
+    expect((await client.pull(cells[1])).map((d) => d.code)).toEqual(['MLD207']);
+    const before = client.refreshes;
+    const [added] = await client.insertCells(NB, 2, 2, [{ id: 'C9', source: 'y = 1' }]);
+    await client.waitFor(() => (client!.refreshes > before ? true : undefined), 'a diagnostic refresh request');
+    expect(await client.pull(added)).toEqual([]);
+    expect((await client.pull(cells[1])).map((d) => d.code)).toEqual(['MLD207']);
+  });
+
   it('fixes every cell with notebook.source.fixAll', async () => {
     client = await TestClient.start();
     const cells = await client.openNotebook(NB, [

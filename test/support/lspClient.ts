@@ -200,6 +200,24 @@ export class TestClient {
     });
   }
 
+  /** Inserts code cells at `start` (their URIs are `…#<id>`), as adding cells in the editor does. */
+  insertCells(notebookUri: string, notebookVersion: number, start: number, cells: Array<{ id: string; source: string }>): Promise<string[]> {
+    const uris = cells.map((c) => `vscode-notebook-cell:${notebookUri.replace(/^file:/, '')}#${c.id}`);
+    return this.connection
+      .sendNotification(DidChangeNotebookDocumentNotification.type, {
+        notebookDocument: { uri: notebookUri, version: notebookVersion },
+        change: {
+          cells: {
+            structure: {
+              array: { start, deleteCount: 0, cells: uris.map((document) => ({ kind: 2, document })) },
+              didOpen: cells.map((c, i) => ({ uri: uris[i], languageId: 'python', version: 1, text: c.source })),
+            },
+          },
+        },
+      })
+      .then(() => uris);
+  }
+
   async changeSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = settings;
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
