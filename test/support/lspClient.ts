@@ -209,7 +209,7 @@ export class TestClient {
         change: {
           cells: {
             structure: {
-              array: { start, deleteCount: 0, cells: uris.map((document) => ({ kind: 2, document })) },
+              array: { start, deleteCount: 0, cells: uris.map((document): NotebookCell => ({ kind: 2, document })) },
               didOpen: cells.map((c, i) => ({ uri: uris[i], languageId: 'python', version: 1, text: c.source })),
             },
           },

@@ -320,8 +320,8 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   dispatch(everything.exit[tree.moduleTypeId] ?? [], tree.rootNode, everything);
   for (const exit of moduleExits) exit();
 
-  const lines = tree.lines;
-  const finder = new FindingBuilder(text, lines, input.cells, tree);
+  // (The line index is made only where a finding or a suppression needs it: most checked files have neither.)
+  const finder = new FindingBuilder(text, input.cells, tree);
   const findings: Finding[] = [];
   // (Only a live document keeps entries: it re-uses what their fingerprints are made from.)
   const entries = cache ? new Map<Finding, ReportEntry>() : undefined;
@@ -340,16 +340,20 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     }
   }
 
-  const kept = applySuppressions(findings, suppressions, lines);
+  const kept = applySuppressions(findings, suppressions, tree);
   const unusedRule = rules.find((r) => r.rule === unusedSuppression);
   if (unusedRule) {
-    const known = new Set(rules.flatMap((r) => [r.rule.meta.id, r.rule.meta.code]));
+    let known = ruleNames.get(rules);
+    if (!known) ruleNames.set(rules, (known = new Set(rules.flatMap((r) => [r.rule.meta.id, r.rule.meta.code]))));
     for (const report of unusedSuppressionReports(suppressions, known, text)) kept.push(finder.build(unusedRule, report));
   }
   kept.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
   finder.assignFingerprints(kept, entries);
   return { findings: kept, ruleErrors };
 }
+
+/** The ids and codes of a rule set, which a suppression may name: made once per set, not per file. */
+const ruleNames = new WeakMap<readonly ActiveRule[], Set<string>>();
 
 function sameImports(a: readonly ModuleChange[][], b: readonly ModuleChange[][]): boolean {
   return a.length === b.length && a.every((changes, i) => changes === b[i] || (changes.length === b[i].length && changes.every((c, k) => sameChange(c, b[i][k]))));
@@ -421,7 +425,7 @@ function describe(node: Node): string {
   return t ? JSON.stringify(t.length > 30 ? t.slice(0, 30) + '…' : t) : 'end of input';
 }
 
-function applySuppressions(findings: Finding[], suppressions: Suppression[], lines: LineIndex): Finding[] {
+function applySuppressions(findings: Finding[], suppressions: Suppression[], tree: SyntaxTree): Finding[] {
   if (suppressions.length === 0) return findings;
   const byLine = new Map<number, Suppression[]>();
   const fileWide: Suppression[] = [];
@@ -431,7 +435,7 @@ function applySuppressions(findings: Finding[], suppressions: Suppression[], lin
   }
   return findings.filter((f) => {
     if (f.ruleId === unusedSuppression.meta.id) return true;
-    const line = lines.positionAt(f.start).line;
+    const line = tree.lines.positionAt(f.start).line;
     const here = [...(byLine.get(line) ?? []), ...fileWide];
     let suppressed = false;
     for (const s of here) if (suppresses(s, f.ruleId, f.code)) suppressed = true;
@@ -485,10 +489,13 @@ function rewriteRules(s: Suppression, text: string, remaining: string[]): Fix {
 class FindingBuilder {
   constructor(
     private readonly text: string,
-    private readonly lines: LineIndex,
     private readonly cells: CellMap | undefined,
     private readonly tree: SyntaxTree,
   ) {}
+
+  private get lines(): LineIndex {
+    return this.tree.lines;
+  }
 
   build(active: ActiveRule, report: Report, entry?: ReportEntry): Finding {
     const { meta } = active.rule;
