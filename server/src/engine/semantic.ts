@@ -118,8 +118,9 @@ export class SemanticModel {
   private recording: ModuleChange[] | undefined;
   private recordScope: Scope | undefined;
   /** While a chunk is walked: what it asks of the module-level facts it did not set itself, and the answers. */
-  private reads: Map<string, Read> | undefined;
-  private readonly boundHere = new Set<string>();
+  private reads: Record<Read['kind'], Map<string, Read>> | undefined;
+  /** While a chunk is walked: the names it bound itself, at module level and in the class it is walked in. */
+  private readonly boundHere = { name: new Set<string>(), class: new Set<string>() };
   /** Answers to `imports` and `nameFor`, until an import changes them (`nameFor`: a binding to the name asked about). */
   private readonly importAnswers = new Map<string, boolean>();
   private readonly nameAnswers = new Map<string, string | undefined>();
@@ -137,13 +138,16 @@ export class SemanticModel {
   record(): void {
     this.recording = [];
     this.recordScope = this.scope;
-    this.reads = new Map();
-    this.boundHere.clear();
+    // By kind, then by key: asked at every module-level name a walk looks up, so no key is put together.
+    this.reads = { import: new Map(), nameFor: new Map(), name: new Map(), class: new Map() };
+    this.boundHere.name.clear();
+    this.boundHere.class.clear();
   }
 
   /** The changes and reads noted since `record()`. */
   recorded(): { changes: ModuleChange[]; reads: Read[] } {
-    const noted = { changes: this.recording ?? [], reads: [...(this.reads?.values() ?? [])] };
+    const r = this.reads;
+    const noted = { changes: this.recording ?? [], reads: r ? [...r.import.values(), ...r.nameFor.values(), ...r.name.values(), ...r.class.values()] : [] };
     this.recording = undefined;
     this.recordScope = undefined;
     this.reads = undefined;
@@ -178,9 +182,10 @@ export class SemanticModel {
     return true;
   }
 
-  private noteRead(read: Read): void {
-    const key = `${read.kind} ${read.key}`;
-    if (this.reads && !this.reads.has(key)) this.reads.set(key, read);
+  /** Where to note a read of `key` of a kind: undefined when no chunk is recorded, or it is noted already. */
+  private unread(kind: Read['kind'], key: string): Map<string, Read> | undefined {
+    const noted = this.reads?.[kind];
+    return noted && !noted.has(key) ? noted : undefined;
   }
 
   /** Applies the changes an earlier walk of an unchanged chunk noted, as if the chunk were walked. */
@@ -195,7 +200,7 @@ export class SemanticModel {
   /** True when `module` or one of its submodules is imported anywhere in the module seen so far. */
   isImported(module: string): boolean {
     const answer = this.imports(module);
-    if (this.reads) this.noteRead({ kind: 'import', key: module, answer: answer ? 'yes' : 'no' });
+    this.unread('import', module)?.set(module, { kind: 'import', key: module, answer: answer ? 'yes' : 'no' });
     return answer;
   }
 
@@ -228,7 +233,7 @@ export class SemanticModel {
   /** The module-level name bound by import to `qualifiedName` (`numpy` → `np`), for fixes that must spell it. */
   importedNameFor(qualifiedName: string): string | undefined {
     const answer = this.nameFor(qualifiedName);
-    if (this.reads) this.noteRead({ kind: 'nameFor', key: qualifiedName, answer: answer ?? '' });
+    this.unread('nameFor', qualifiedName)?.set(qualifiedName, { kind: 'nameFor', key: qualifiedName, answer: answer ?? '' });
     return answer;
   }
 
@@ -554,7 +559,7 @@ export class SemanticModel {
     }
     if (this.recording && scope === this.recordScope) {
       this.recording.push({ name, binding });
-      this.boundHere.add(`${scope === this.moduleScope ? 'name' : 'class'} ${name}`);
+      this.boundHere[scope === this.moduleScope ? 'name' : 'class'].add(name);
     }
     const dot = name.indexOf('.');
     if (dot !== -1) {
@@ -581,7 +586,7 @@ export class SemanticModel {
       const b = s.bindings.get(name);
       if (this.reads && (s === this.moduleScope || s === this.recordScope)) {
         const kind = s === this.moduleScope ? 'name' : 'class';
-        if (!this.boundHere.has(`${kind} ${name}`)) this.noteRead({ kind, key: name, binding: b });
+        if (!this.boundHere[kind].has(name)) this.unread(kind, name)?.set(name, { kind, key: name, binding: b });
       }
       if (b) return b;
     }
