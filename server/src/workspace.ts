@@ -282,8 +282,12 @@ export class Workspace {
     const differs = (uri: string): boolean => !edited.has(uri) && digests.get(uri) !== before.get(uri);
     let changed = cells !== cellsBefore && !sameCodeCells(cells, cellsBefore);
     // (The cell list is a new one only when cells were added, removed, moved or changed kind.)
-    for (const uri of digests.keys()) if (!changed && differs(uri)) changed = true;
-    for (const uri of before.keys()) if (!changed && differs(uri)) changed = true;
+    for (const digested of [digests, before]) {
+      for (const uri of digested.keys()) {
+        if (changed) break;
+        changed = differs(uri);
+      }
+    }
     if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
