@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { detached, detachStrings } from './detach';
 import { headerEnd } from './chunks';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
@@ -304,6 +305,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       });
       if (!cache || !record) return;
       ({ changes: record.changes, reads: record.reads } = semantic.recorded());
+      // The record outlives this version of the text: nothing in it may be a view of that text (see detach.ts).
+      detachStrings(record.changes);
+      detachStrings(record.reads);
+      detachStrings(record.facts);
+      detachStrings(record.reports);
       logChanges(record.changes);
       record.errors = errors;
       // Most chunks report nothing and have no errors or suppressions: their records share one empty
@@ -506,7 +512,7 @@ class FindingBuilder {
       const template = meta.messages[report.messageId];
       if (template === undefined) throw new Error(`${meta.id} reported an unknown messageId ${report.messageId}`);
       message = template.replace(/\{(\w+)\}/g, (m, k: string) => (report.data && k in report.data ? String(report.data[k]) : m));
-      if (entry) entry.message = message;
+      if (entry) entry.message = message = detached(message);
     }
     let startPos = this.lines.positionAt(start);
     let endPos = this.lines.positionAt(end);
@@ -549,7 +555,7 @@ class FindingBuilder {
       if (key === undefined) {
         const snippet = this.text.slice(f.start, Math.min(f.end, f.start + 300)).replace(/\s+/g, ' ').trim();
         key = `${f.ruleId}\u0000${this.scopePath(f.start)}\u0000${snippet}`;
-        if (entry) entry.print = key;
+        if (entry) entry.print = key = detached(key);
       }
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);

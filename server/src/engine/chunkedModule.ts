@@ -1,4 +1,5 @@
 import { chunkStarts, headerEnd, indentOf, memberStarts as scanMembers, startsStatement, startsDefinitionWord, statementStarts, type ScanState } from './chunks';
+import { detached } from './detach';
 import { copyArrays, cutAt, cutClass, errorArrays, hostArrays, scanReadsAlike, simpleStatements, SyntaxTree, type ChunkTree, type NodeArrays, type SyntaxTreeBuilder } from './mirror';
 import { applyEdit, type PythonParser, type Tree } from './parser';
 
@@ -288,7 +289,8 @@ export class ChunkedModule {
     const old = previous.tree!;
     if (old.rootNode.hasError) return this.parseWhole(builder, text, start, end);
     applyEdit(old, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
-    const chunkText = text.slice(start, end);
+    // The tree keeps the text it was parsed from: a slice would keep this version of the whole text.
+    const chunkText = detached(text.slice(start, end));
     let tree = this.parser.parse(chunkText, old);
     if (tree.rootNode.hasError) {
       tree.delete();
@@ -340,7 +342,8 @@ export class ChunkedModule {
   }
 
   private parseWhole(builder: SyntaxTreeBuilder, text: string, start: number, end: number): Chunk {
-    const tree = this.parser.parse(text.slice(start, end));
+    // A live chunk's tree keeps the text it was parsed from (see `reparse`).
+    const tree = this.parser.parse(this.live ? detached(text.slice(start, end)) : text.slice(start, end));
     const copy = builder.copy(this.parser, tree, start);
     if (this.live) return { start, end, tree, copy };
     tree.delete();

@@ -1,4 +1,5 @@
 import type { Language, Tree } from 'web-tree-sitter';
+import { detached, detachStrings } from './detach';
 import { LineIndex } from './lineIndex';
 import type { PythonParser } from './parser';
 import { HEAP_LAYOUT, INLINE_LAYOUT, type RawCursor, type TreeMemory } from './wasmCursor';
@@ -355,8 +356,9 @@ export class SyntaxNode {
   memo<T>(slot: string, compute: () => T): T {
     const memos = (this.memos ??= new Map());
     if (memos.has(slot)) return memos.get(slot) as T;
-    const value = compute();
-    memos.set(slot, value);
+    // Kept with the node, which an unchanged chunk keeps from one version of the text to the next.
+    const value = detachStrings(compute());
+    memos.set(detached(slot), value);
     return value;
   }
 

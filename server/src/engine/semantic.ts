@@ -1,4 +1,5 @@
 import type { ChunkTree, SyntaxTree } from './mirror';
+import { detachStrings } from './detach';
 import type { Node } from './parser';
 import { calleeOf } from './syntax';
 
@@ -271,7 +272,7 @@ export class SemanticModel {
         const alone = new SemanticModel(this.text);
         alone.record();
         alone.importsIn(chunk);
-        chunkImports.set(chunk, (changes = alone.recorded().changes));
+        chunkImports.set(chunk, (changes = detachStrings(alone.recorded().changes)));
       }
       if (changes.length > 0) found.push(changes);
     }

@@ -1,6 +1,7 @@
 import type { ChunkTree } from '../engine/mirror';
 import type { Node } from '../engine/parser';
 import { defineRule } from '../engine/rule';
+import { detached } from '../engine/detach';
 import { constantInsertionPoint, insertModuleConstant, stringValue } from '../engine/syntax';
 
 /**
@@ -192,7 +193,8 @@ function chunkAssignments(chunk: ChunkTree): ReadonlyMap<string, Node> {
   for (const s of chunk.statements()) {
     const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const left = a?.type === 'assignment' ? a.childForFieldName('left') : null;
-    if (left?.type === 'identifier' && !out?.has(left.text)) (out ??= new Map()).set(left.text, a!);
+    // (Kept with the chunk: the name must not keep this version's text, see detach.ts.)
+    if (left?.type === 'identifier' && !out?.has(left.text)) (out ??= new Map()).set(detached(left.text), a!);
   }
   found = out ?? NONE;
   assignmentsByChunk.set(chunk, found);
