@@ -112,3 +112,46 @@ function percentiles(times: number[]): { p50: number; p95: number; max: number; 
   const s = sorted(times);
   return { p50: at(s, 0.5), p95: at(s, 0.95), max: s[s.length - 1], p95AfterWarmUp: at(sorted(times.slice(WARM_AFTER)), 0.95) };
 }
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function stat(values: readonly number[]): Stat {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+/**
+ * Sessions of the same edits, each in a fresh server: one session's p95 is its 10th-slowest edit, and
+ * on a noisy machine it moves by a few milliseconds from one session to the next. Each figure is given
+ * as the median of the sessions, with their range.
+ */
+export interface LatencySessions {
+  lines: number;
+  edits: number;
+  p50: Stat;
+  p95: Stat;
+  p95AfterWarmUp: Stat;
+  max: Stat;
+  startToFirstDiagnosticsMs: Stat;
+  serverRssMB: Stat;
+  sessions: LatencyResult[];
+}
+
+export function summarize(sessions: readonly LatencyResult[]): LatencySessions {
+  const of = (k: 'p50' | 'p95' | 'p95AfterWarmUp' | 'max' | 'startToFirstDiagnosticsMs' | 'serverRssMB') => stat(sessions.map((s) => s[k]));
+  return {
+    lines: sessions[0].lines,
+    edits: sessions[0].edits,
+    p50: of('p50'),
+    p95: of('p95'),
+    p95AfterWarmUp: of('p95AfterWarmUp'),
+    max: of('max'),
+    startToFirstDiagnosticsMs: of('startToFirstDiagnosticsMs'),
+    serverRssMB: of('serverRssMB'),
+    sessions: [...sessions],
+  };
+}

@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../test/support/lspClient';
 import { buildCorpus, ML_HEADER } from './corpus';
-import { firstDiagnostics, notebookLatency, typingLatency, WARM_AFTER, type LatencyResult } from './latency';
+import { firstDiagnostics, notebookLatency, stat, summarize, typingLatency, WARM_AFTER, type LatencyResult, type LatencySessions, type Stat } from './latency';
 
 /** `npm run bench`: throughput against the parse floor and Ruff, typing latency, workspace scan. */
 const ROOT = join(__dirname, '..', '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const EDITS = Number(process.env.BENCH_EDITS ?? 200);
+/** Typing sessions per document, each in a fresh server (see `LatencySessions`). */
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 3);
 
 interface Sample {
   ms: number;
@@ -19,22 +21,13 @@ interface Sample {
   findings?: number;
 }
 
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-}
-
-function stat(values: number[]): Stat {
-  const s = [...values].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
-}
 
 interface MemoryResult {
   baselineHeapMB: number;
   openHeapMB: number;
   afterCloseHeapMB: number[];
   wasmMB: number[];
+  typing: Array<{ document: string; characters: number; openHeapMB: number; typedHeapMB: number }>;
 }
 
 function runWorker(mode: string, listFile: string, nodeArgs: string[] = []): Sample {
@@ -113,9 +106,20 @@ async function main(): Promise<void> {
   const smallText = firstLines(corpus.files, 204);
   const uncached = await firstDiagnostics(smallText, 3, false);
   await firstDiagnostics(smallText, 1);
-  const typing10k = await typingLatency(firstLines(corpus.files, 10_000), EDITS, 1);
-  const typing5k = await typingLatency(firstLines(corpus.files, 5_000), EDITS, 2);
-  const notebook = await notebookLatency(firstCells(corpus.files, 300), EDITS, 3);
+  const big = firstLines(corpus.files, 10_000);
+  const medium = firstLines(corpus.files, 5_000);
+  const cells = firstCells(corpus.files, 300);
+  const runs: Record<'file10k' | 'file5k' | 'notebook300', LatencyResult[]> = { file10k: [], file5k: [], notebook300: [] };
+  // The same edits session after session (the same seed), interleaved like the throughput rounds.
+  for (let s = 0; s < SESSIONS; s++) {
+    runs.file10k.push(await typingLatency(big, EDITS, 1));
+    runs.file5k.push(await typingLatency(medium, EDITS, 2));
+    runs.notebook300.push(await notebookLatency(cells, EDITS, 3));
+    process.stdout.write(`typing session ${s + 1}/${SESSIONS}\r`);
+  }
+  const typing10k = summarize(runs.file10k);
+  const typing5k = summarize(runs.file5k);
+  const notebook = summarize(runs.notebook300);
   // The corpus files start with the ML header: the small file is a script with its imports, once.
   const small = await firstDiagnostics(smallText, 5);
   const scan = await workspaceScan(dir);
@@ -144,14 +148,17 @@ async function main(): Promise<void> {
       `${mb(memory.openHeapMB)} MB with all open, after closing ${memory.afterCloseHeapMB.map(mb).join(' / ')} MB; ` +
       `tree-sitter's WebAssembly memory ${memory.wasmMB.map(mb).join(' / ')} MB`,
   );
+  for (const t of memory.typing) {
+    console.log(`typing 200 characters into ${basename(t.document)} (${t.characters.toLocaleString('en')} characters): JS heap ${mb(t.openHeapMB)} MB open, ${mb(t.typedHeapMB)} MB after`);
+  }
 }
 
 function printTable(
   results: { ratios: Record<string, number>; pairedRatios: Record<string, Stat> },
   t: Record<string, { ms: Stat; rssMB: Stat; linesPerSecond: number; findings?: number }>,
-  typing10k: LatencyResult,
-  typing5k: LatencyResult,
-  notebook: LatencyResult,
+  typing10k: LatencySessions,
+  typing5k: LatencySessions,
+  notebook: LatencySessions,
   scan: { ms: number; files: number; findings: number; serverRssMB: number },
 ): void {
   const f = (n: number) => n.toFixed(0);
@@ -167,8 +174,10 @@ function printTable(
   const p = (r: Stat) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
   const pr = results.pairedRatios;
   console.log(`round by round, median (min–max): check / floor = ${p(pr.checkOverFloor)}, check / Ruff = ${p(pr.checkOverRuff)}, CLI / floor = ${p(pr.cliOverFloor)}`);
-  const lat = (name: string, l: LatencyResult) => `| ${name} | ${l.edits} | ${l.p50.toFixed(1)} | ${l.p95.toFixed(1)} | ${l.p95AfterWarmUp.toFixed(1)} | ${l.max.toFixed(1)} | ${f(l.startToFirstDiagnosticsMs)} | ${f(l.serverRssMB)} |`;
-  console.log(`\n| typing latency, didChange → diagnostics (ms) | edits | p50 | p95 | p95 after the first ${WARM_AFTER} | max | start → first diagnostics | server peak RSS MB |`);
+  const one = (x: Stat) => (x.min === x.max ? x.median.toFixed(1) : `${x.median.toFixed(1)} (${x.min.toFixed(1)}–${x.max.toFixed(1)})`);
+  const lat = (name: string, l: LatencySessions) =>
+    `| ${name} | ${l.edits} | ${one(l.p50)} | ${one(l.p95)} | ${one(l.p95AfterWarmUp)} | ${one(l.max)} | ${f(l.startToFirstDiagnosticsMs.median)} (${f(l.startToFirstDiagnosticsMs.min)}–${f(l.startToFirstDiagnosticsMs.max)}) | ${f(l.serverRssMB.median)} |`;
+  console.log(`\n| typing latency, didChange → diagnostics (ms; median of ${typing10k.sessions.length} sessions (min–max)) | edits | p50 | p95 | p95 after the first ${WARM_AFTER} | max | start → first diagnostics | server peak RSS MB |`);
   console.log('|---|---|---|---|---|---|---|---|');
   console.log(lat(`${typing10k.lines.toLocaleString('en')}-line file`, typing10k));
   console.log(lat(`${typing5k.lines.toLocaleString('en')}-line file`, typing5k));

@@ -5,6 +5,7 @@ import { Engine } from '../server/src/engine/engine';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../server/src/engine/documents';
 import { notebookModule, readNotebook } from '../server/src/engine/notebook';
 import { RULES } from '../server/src/rules';
+import { seededRandom } from '../test/support/random';
 
 /**
  * One measured run in its own process, so that its peak memory is its own:
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
  * times over; after each round (and before the first) a full garbage collection, then the JavaScript
  * heap in use and the size of tree-sitter's WebAssembly memory. Run with --expose-gc.
  */
-async function memoryCycles(): Promise<{ baselineHeapMB: number; afterCloseHeapMB: number[]; wasmMB: number[]; openHeapMB: number }> {
+async function memoryCycles(): Promise<{ baselineHeapMB: number; afterCloseHeapMB: number[]; wasmMB: number[]; openHeapMB: number; typing: TypingGrowth[] }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
   const wasm = { runtime: require.resolve('web-tree-sitter/web-tree-sitter.wasm'), python: require.resolve('tree-sitter-python/tree-sitter-python.wasm') };
@@ -98,7 +99,68 @@ async function memoryCycles(): Promise<{ baselineHeapMB: number; afterCloseHeapM
     afterCloseHeapMB.push(heap());
     wasmMB.push(engine.parser.wasmMemoryBytes() / 1024 / 1024);
   }
-  return { baselineHeapMB, afterCloseHeapMB, wasmMB, openHeapMB };
+  return { baselineHeapMB, afterCloseHeapMB, wasmMB, openHeapMB, typing: typingGrowth(engine, rules, contents, heap) };
+}
+
+interface TypingGrowth {
+  document: string;
+  characters: number;
+  openHeapMB: number;
+  typedHeapMB: number;
+}
+
+const TYPED = ['a', 'x', ' ', '(', '.', '1', '_', '='];
+
+/**
+ * The heap of the largest file and the largest notebook of the list, open and analysed, then after
+ * 200 characters typed at random places (each analysed): what a document keeps from one keystroke to
+ * the next must not grow with the keystrokes (see server/src/engine/detach.ts).
+ */
+function typingGrowth(engine: Engine, rules: ReturnType<typeof activeRules>, contents: string[], heap: () => number): TypingGrowth[] {
+  const largest = (notebook: boolean) =>
+    contents.reduce((best, text, i) => (files[i].endsWith('.ipynb') === notebook && (best < 0 || text.length > contents[best].length) ? i : best), -1);
+  const out: TypingGrowth[] = [];
+  for (const i of [largest(false), largest(true)]) {
+    if (i < 0) continue;
+    const rand = seededRandom(5);
+    const type = (lines: string[]): { line: number; column: number; ch: string } => {
+      const line = rand(lines.length);
+      const column = rand(lines[line].length + 1);
+      const ch = TYPED[rand(TYPED.length)];
+      lines[line] = lines[line].slice(0, column) + ch + lines[line].slice(column);
+      return { line, column, ch };
+    };
+    const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column } });
+    if (files[i].endsWith('.ipynb')) {
+      const cells: LiveCell[] = readNotebook(contents[i]).cells.map((c, k) => ({ id: `c${k}`, kind: c.kind === 'code' ? 'code' : 'markdown', text: c.source, version: 1, executionOrder: c.executionCount }));
+      const doc = new NotebookDocument(engine.parser, cells, 1);
+      doc.analyze(rules);
+      const openHeapMB = heap();
+      const code = cells.filter((c) => c.kind === 'code');
+      const texts = code.map((c) => c.text.split('\n'));
+      for (let v = 2; v < 202; v++) {
+        const k = rand(code.length);
+        const { line, column, ch } = type(texts[k]);
+        doc.updateCell(code[k].id, [{ range: at(line, column), text: ch }], v);
+        doc.analyze(rules);
+      }
+      out.push({ document: files[i], characters: doc.source.length, openHeapMB, typedHeapMB: heap() });
+      doc.dispose();
+    } else {
+      const doc = new PythonDocument(engine.parser, contents[i], 1);
+      doc.analyze(rules);
+      const openHeapMB = heap();
+      const lines = contents[i].split('\n');
+      for (let v = 2; v < 202; v++) {
+        const { line, column, ch } = type(lines);
+        doc.update([{ range: at(line, column), text: ch }], v);
+        doc.analyze(rules);
+      }
+      out.push({ document: files[i], characters: doc.source.length, openHeapMB, typedHeapMB: heap() });
+      doc.dispose();
+    }
+  }
+  return out;
 }
 
 void main();
