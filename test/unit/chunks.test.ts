@@ -8,6 +8,7 @@ import { activeRules } from '../../server/src/engine/config';
 import { changedSpan, NotebookDocument, PythonDocument, type LiveCell } from '../../server/src/engine/documents';
 import { SyntaxTree, type Node } from '../../server/src/engine/mirror';
 import { defineRule } from '../../server/src/engine/rule';
+import type { Finding } from '../../server/src/engine/types';
 import { RULES } from '../../server/src/rules';
 import { liveCopy, loadEngine } from '../support/engine';
 import { seededRandom } from '../support/random';
@@ -515,8 +516,8 @@ describe('a large class', () => {
       doc.update([{ range: { start: { line, column }, end: { line, column: endColumn } }, text: insert }], doc.version + 1);
       lines[line] = lines[line].slice(0, column) + insert + lines[line].slice(endColumn);
       text = lines.join('\n');
-      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
-      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
+      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
       expect(live).toEqual(fresh);
       // The same pieces where they would be made afresh, and the same tree.
       expectLikeFresh(doc.syntax(), liveCopy(engine, text));
@@ -598,8 +599,8 @@ describe('large classes of ML code, live', () => {
       doc.update([{ range: { start: before.positionAt(at), end: before.positionAt(at + removed.length) }, text: inserted }], doc.version + 1);
       text = text.slice(0, at) + inserted + text.slice(at + removed.length);
       if (kind !== 0) undo.push({ at, removed, inserted });
-      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
-      expect(doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint])).toEqual(fresh);
+      const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
+      expect(doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes])).toEqual(fresh);
       expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
   });
@@ -627,7 +628,7 @@ describe('a live document replaying recorded edits', () => {
         return change;
       });
       doc.update(update.mode === 'full' ? [{ text }] : changes, doc.version + 1);
-      const key = (f: { ruleId: string; start: number; end: number; message: string; fingerprint: string }) => [f.ruleId, f.start, f.end, f.message, f.fingerprint];
+      const key = (f: Finding) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes];
       expect(doc.analyze(rules).findings.map(key)).toEqual(engine.analyzeSource(text, rules).findings.map(key));
       expectLikeFresh(doc.syntax(), liveCopy(engine, text));
     }
@@ -803,11 +804,17 @@ describe('a large class, live', () => {
       walked.length = 0;
     };
 
-    // A keystroke in one helper: that method is walked again, and the one with a finding that offers
-    // a fix (computed against the current text every time); no other.
+    // A keystroke in one helper: that method is walked again, and no other. The one with a finding
+    // keeps it with its fix, moved with the method (dataframe-values' fixes are `chunkFixes`).
+    const fixBefore = doc.analyze(rules).findings.find((f) => f.ruleId === 'dataframe-values')!.fixes;
+    walked.length = 0;
     edit('return 7\n', 'return 77\n');
     expect(findings()).toEqual(['self.frame.values']);
-    expect(walked).toEqual(['helper_7', 'features']);
+    expect(walked).toEqual(['helper_7']);
+    const fixAfter = doc.analyze(rules).findings.find((f) => f.ruleId === 'dataframe-values')!.fixes;
+    expect(fixAfter[0].edits[0].start).toBe(fixBefore[0].edits[0].start + 1);
+    expect(fixAfter).toEqual(engine.analyzeSource(text, rules).findings.find((f) => f.ruleId === 'dataframe-values')!.fixes);
+    walked.length = 0;
 
     // `self.frame` is no longer a data frame: the method that read it is walked again, and its finding goes.
     edit('pd.read_csv("train.csv")', 'list()');
@@ -968,8 +975,8 @@ describe('the live module', () => {
           lines[at] = line;
         }
         const text = lines.join('\n');
-        const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
-        const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+        const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
+        const fresh = engine.analyzeSource(text, rules).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
         expect(live).toEqual(fresh);
       }
     }
@@ -1023,8 +1030,8 @@ describe('the live notebook', () => {
       const column = rand(lines[line].length + 1);
       const insert = snippets[rand(snippets.length)];
       doc.updateCell(cell.id, [{ range: { start: { line, column }, end: { line, column } }, text: insert }], cell.version + 1);
-      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message]);
-      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message]);
+      const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message, f.fixes]);
+      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message, f.fixes]);
       expect(live).toEqual(fresh);
     }
   });

@@ -253,8 +253,8 @@ describe('the live document', () => {
         text = lines.join('\n');
       }
       expect(doc.source).toBe(text);
-      const live = doc.analyze(everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
-      const fresh = engine.analyzeSource(text, everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint]);
+      const live = doc.analyze(everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
+      const fresh = engine.analyzeSource(text, everyRule).findings.map((f) => [f.ruleId, f.start, f.end, f.message, f.fingerprint, f.fixes]);
       expect(live).toEqual(fresh);
       expect(shape(doc.syntax().rootNode)).toEqual(shape(engine.copy(text).rootNode));
     }

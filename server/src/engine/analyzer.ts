@@ -10,7 +10,7 @@ import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { sameChange, SemanticModel, type ModuleChange, type Read } from './semantic';
 import { parseSuppression, suppresses, type Suppression } from './suppression';
-import type { Finding, Fix, Severity } from './types';
+import type { Finding, Fix, Severity, TextEdit } from './types';
 
 /** A rule as configured for one analysis. */
 export interface ActiveRule {
@@ -36,8 +36,9 @@ export interface AnalysisInput {
  * from it, what its walk read of the semantic model's module-level facts (imports, module-level names)
  * and the changes it made to them, and where its syntax errors and suppression comments are. A chunk
  * reached where those facts still read the same cannot give the local rules anything new, so it is
- * not walked again: its results are reused and its changes replayed. A chunk where a rule offered a
- * fix is always walked again, so that the fix is computed against the current text. A rule that is
+ * not walked again: its results are reused and its changes replayed. Fixes made from the chunk alone
+ * (`chunkFixes`) are reused too, moved with it; a chunk where another rule offered a fix is always
+ * walked again, so that the fix is computed against the current text. A rule that is
  * not local makes every chunk walked (the local rules still skip the ones they can).
  */
 export class AnalysisCache {
@@ -87,6 +88,22 @@ export interface AnalysisResult {
 }
 
 const MAX_SYNTAX_ERRORS = 10;
+
+/** A reused chunk's report where the chunk moved by `shift`: its offsets and its fixes' edits moved too (a node moves with its chunk). */
+function movedReport(report: Report, shift: number): Report {
+  if (report.start === undefined && !report.fixes?.length) return report;
+  const moved = report.start === undefined ? { ...report } : { ...report, start: report.start + shift, end: report.end! + shift };
+  if (report.fixes?.length) moved.fixes = report.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, start: e.start + shift, end: e.end + shift })) }));
+  return moved;
+}
+
+/** Whether every edit of `fixes` is inside the statements of `chunk` (see `chunkFixes`). */
+function editsWithin(fixes: readonly { edits: readonly TextEdit[] }[], chunk: ChunkTree): boolean {
+  if (chunk.top.length === 0) return false;
+  const start = chunk.base + chunk.starts[chunk.top[0]];
+  const end = chunk.base + chunk.ends[chunk.top[chunk.top.length - 1]];
+  return fixes.every((f) => f.edits.every((e) => e.start >= start && e.end <= end));
+}
 
 const NOTHING = (): void => undefined;
 
@@ -271,7 +288,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
           const entry = reports[k];
           const { ruleId, report } = entry;
           const active = byId.get(ruleId)!;
-          const moved = report.start === undefined || shift === 0 ? report : { ...report, start: report.start + shift, end: report.end! + shift };
+          const moved = shift === 0 ? report : movedReport(report, shift);
           pending.push({ active, report: moved, entry });
         }
         for (let k = 0; k < facts.length; k++) chunkExits[facts[k].exit].facts.push(facts[k].value);
@@ -315,7 +332,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
       // Most chunks report nothing and have no errors or suppressions: their records share one empty
       // list, which a reuse reads without reaching for lists of their own.
       for (const key of ['reads', 'reports', 'facts', 'changes', 'errors', 'comments'] as const) if (record[key].length === 0) record[key] = NONE;
-      const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ report }) => !report.fixes?.length);
+      const reusable = failed.size === 0 && chunk.base >= firstLines && record.reports.every(({ ruleId, report }) => !report.fixes?.length || (byId.get(ruleId)!.rule.meta.chunkFixes === true && editsWithin(report.fixes, chunk)));
       if (!reusable) {
         cache.chunks.delete(chunk);
         return;

@@ -52,12 +52,20 @@ export interface RuleMeta {
    * - keeps nothing in its listeners from one chunk to the next: what later decisions need it returns
    *   from `chunk:exit` (and resets), and `module:exit` reads those facts in `context.chunkFacts`;
    * - decides what to report while walking a chunk from that chunk alone, the semantic model's answers
-   *   and its options (fixes may edit elsewhere: a chunk with a fix is always walked again);
+   *   and its options (fixes may edit elsewhere: a chunk with a fix is walked again at every analysis,
+   *   unless the rule's fixes are `chunkFixes`);
    * - keeps nodes, not offsets, in its facts (a reused chunk may have moved), and in `module:exit` does
    *   not ask the semantic model about nodes (what it needs it asks while walking, into the facts);
    * - reads of a notebook, while walking, only the cells' kinds, execution counts and failures.
    */
   local?: boolean;
+  /**
+   * For a local rule: its fixes are made from the reported nodes alone (their text, the text inside
+   * them, and the semantic model's answers, which a reuse of the chunk checks), and edit only inside
+   * the chunk. An unchanged chunk then keeps its fixes, moved with it, and is not walked again for
+   * them: without this, each finding with a fix costs a walk of its chunk at every keystroke.
+   */
+  chunkFixes?: boolean;
 }
 
 export interface FixSpec {

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'data',
     severity: 'warning',
     local: true,
+    chunkFixes: true,
     fix: 'safe',
     requires: ['pandas'],
     messages: { default: 'Use `.to_numpy()` instead of `.values` on a pandas object.' },

@@ -14,6 +14,7 @@ export default defineRule({
     category: 'api-misuse',
     severity: 'information',
     local: true,
+    chunkFixes: true,
     fix: 'safe',
     requires: ['torch'],
     messages: {

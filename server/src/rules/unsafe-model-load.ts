@@ -11,6 +11,7 @@ export default defineRule({
     category: 'reproducibility',
     severity: 'warning',
     local: true,
+    chunkFixes: true,
     fix: 'unsafe',
     requires: ['pickle', 'joblib', 'torch', 'dill', 'cloudpickle'],
     messages: {
