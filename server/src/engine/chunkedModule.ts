@@ -114,7 +114,7 @@ export class ChunkedModule {
    */
   update(text: string, forced: readonly number[], edit?: TextSpan): void {
     const old = this.chunks;
-    const builder = SyntaxTree.build(text, this.parser.language);
+    const builder = SyntaxTree.build(text, this.parser.language, this.live);
     if (!edit || old.length === 0) {
       this.release(old);
       this.chunks = this.parseFresh(builder, text, forced);

@@ -356,9 +356,10 @@ export class SyntaxNode {
   memo<T>(slot: string, compute: () => T): T {
     const memos = (this.memos ??= new Map());
     if (memos.has(slot)) return memos.get(slot) as T;
-    // Kept with the node, which an unchanged chunk keeps from one version of the text to the next.
-    const value = detachStrings(compute());
-    memos.set(detached(slot), value);
+    // Kept with the node, which a live document's unchanged chunk keeps from one version of the text to the next.
+    const live = this.tree.live;
+    const value = live ? detachStrings(compute()) : compute();
+    memos.set(live ? detached(slot) : slot, value);
     return value;
   }
 
@@ -445,6 +446,8 @@ export class SyntaxTree {
     readonly text: string,
     /** The grammar, for checking the node types rules listen to. */
     readonly language: Language,
+    /** Whether it is a live document's: its chunks, and what their nodes remember, outlive this text (see detach.ts). */
+    readonly live: boolean,
   ) {
     this.moduleTypeId = languageTables(language).moduleTypeId;
     this.rootNode = new SyntaxNode(null, -1, this);
@@ -498,8 +501,8 @@ export class SyntaxTree {
   }
 
   /** Starts a copy of a module parsed chunk by chunk (see chunks.ts): its chunks are added in order. */
-  static build(text: string, language: Language): SyntaxTreeBuilder {
-    return new SyntaxTreeBuilder(new SyntaxTree(text, language));
+  static build(text: string, language: Language, live = false): SyntaxTreeBuilder {
+    return new SyntaxTreeBuilder(new SyntaxTree(text, language, live));
   }
 }
 
