@@ -20,6 +20,7 @@ export default defineRule({
     category: 'data',
     severity: 'warning',
     local: true,
+    chunkFixes: true,
     fix: 'safe',
     requires: ['pandas'],
     messages: {

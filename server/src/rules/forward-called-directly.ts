@@ -8,6 +8,7 @@ export default defineRule({
     category: 'api-misuse',
     severity: 'warning',
     local: true,
+    chunkFixes: true,
     fix: 'safe',
     requires: ['torch'],
     messages: {

@@ -13,6 +13,7 @@ export default defineRule({
     category: 'data',
     severity: 'information',
     local: true,
+    chunkFixes: true,
     fix: 'unsafe',
     requires: ['pandas'],
     messages: {
