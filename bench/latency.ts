@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TestClient } from '../test/support/lspClient';
 import { seededRandom } from '../test/support/random';
+import { EDIT_CHARS } from './edits';
 
 /**
  * Typing latency through the real server over stdio, debounce 0: the time from a didChange to the
@@ -22,7 +23,6 @@ export interface LatencyResult {
   serverRssMB: number;
 }
 
-const EDIT_CHARS = ['a', 'x', ' ', '(', '.', '1', '_', '='];
 export const WARM_AFTER = 20;
 
 export async function typingLatency(text: string, edits: number, seed: number): Promise<LatencyResult> {

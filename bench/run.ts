@@ -21,7 +21,6 @@ interface Sample {
   findings?: number;
 }
 
-
 interface MemoryResult {
   baselineHeapMB: number;
   openHeapMB: number;

@@ -6,6 +6,7 @@ import { NotebookDocument, PythonDocument, type LiveCell } from '../server/src/e
 import { notebookModule, readNotebook } from '../server/src/engine/notebook';
 import { RULES } from '../server/src/rules';
 import { seededRandom } from '../test/support/random';
+import { EDIT_CHARS } from './edits';
 
 /**
  * One measured run in its own process, so that its peak memory is its own:
@@ -109,8 +110,6 @@ interface TypingGrowth {
   typedHeapMB: number;
 }
 
-const TYPED = ['a', 'x', ' ', '(', '.', '1', '_', '='];
-
 /**
  * The heap of the largest file and the largest notebook of the list, open and analysed, then after
  * 200 characters typed at random places (each analysed): what a document keeps from one keystroke to
@@ -123,42 +122,38 @@ function typingGrowth(engine: Engine, rules: ReturnType<typeof activeRules>, con
   for (const i of [largest(false), largest(true)]) {
     if (i < 0) continue;
     const rand = seededRandom(5);
-    const type = (lines: string[]): { line: number; column: number; ch: string } => {
+    // Types one character into `lines` at a random place; the range of the edit.
+    const type = (lines: string[]) => {
       const line = rand(lines.length);
       const column = rand(lines[line].length + 1);
-      const ch = TYPED[rand(TYPED.length)];
-      lines[line] = lines[line].slice(0, column) + ch + lines[line].slice(column);
-      return { line, column, ch };
+      const text = EDIT_CHARS[rand(EDIT_CHARS.length)];
+      lines[line] = lines[line].slice(0, column) + text + lines[line].slice(column);
+      return [{ range: { start: { line, column }, end: { line, column } }, text }];
     };
-    const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column } });
+    let doc: PythonDocument | NotebookDocument;
+    let edit: (version: number) => void;
     if (files[i].endsWith('.ipynb')) {
       const cells: LiveCell[] = readNotebook(contents[i]).cells.map((c, k) => ({ id: `c${k}`, kind: c.kind === 'code' ? 'code' : 'markdown', text: c.source, version: 1, executionOrder: c.executionCount }));
-      const doc = new NotebookDocument(engine.parser, cells, 1);
-      doc.analyze(rules);
-      const openHeapMB = heap();
+      const notebook = (doc = new NotebookDocument(engine.parser, cells, 1));
       const code = cells.filter((c) => c.kind === 'code');
       const texts = code.map((c) => c.text.split('\n'));
-      for (let v = 2; v < 202; v++) {
+      edit = (v) => {
         const k = rand(code.length);
-        const { line, column, ch } = type(texts[k]);
-        doc.updateCell(code[k].id, [{ range: at(line, column), text: ch }], v);
-        doc.analyze(rules);
-      }
-      out.push({ document: files[i], characters: doc.source.length, openHeapMB, typedHeapMB: heap() });
-      doc.dispose();
+        notebook.updateCell(code[k].id, type(texts[k]), v);
+      };
     } else {
-      const doc = new PythonDocument(engine.parser, contents[i], 1);
-      doc.analyze(rules);
-      const openHeapMB = heap();
+      const file = (doc = new PythonDocument(engine.parser, contents[i], 1));
       const lines = contents[i].split('\n');
-      for (let v = 2; v < 202; v++) {
-        const { line, column, ch } = type(lines);
-        doc.update([{ range: at(line, column), text: ch }], v);
-        doc.analyze(rules);
-      }
-      out.push({ document: files[i], characters: doc.source.length, openHeapMB, typedHeapMB: heap() });
-      doc.dispose();
+      edit = (v) => file.update(type(lines), v);
     }
+    doc.analyze(rules);
+    const openHeapMB = heap();
+    for (let v = 2; v < 202; v++) {
+      edit(v);
+      doc.analyze(rules);
+    }
+    out.push({ document: files[i], characters: doc.source.length, openHeapMB, typedHeapMB: heap() });
+    doc.dispose();
   }
   return out;
 }

@@ -50,6 +50,7 @@ function detachIn(value: object, depth: number): void {
   }
   if (value instanceof Set) {
     const items = [...(value as Set<unknown>)];
+    for (const k of items) if (typeof k === 'object' && k !== null) detachIn(k, depth + 1);
     if (!items.some((k) => typeof k === 'string' && k.length >= SLICE_MIN)) return;
     value.clear();
     for (const k of items) value.add(typeof k === 'string' ? detached(k) : k);
