@@ -1018,21 +1018,27 @@ describe('the live notebook', () => {
   it('finds after every cell edit what a fresh analysis of the notebook finds', async () => {
     const engine = await loadEngine();
     const rules = activeRules(RULES, {});
-    const sources = ['import pandas as pd\nimport numpy as np', 'df = pd.read_csv("data.csv")\nx = df.values', 'def f(a):\n    return a == np.nan', '%matplotlib inline\nprint(df.head())', 'for i in range(3):\n    y = np.random.rand(3)'];
-    const cells: LiveCell[] = sources.map((text, i) => ({ id: `cell${i}`, kind: 'code', text, version: 1, executionOrder: i + 1 }));
+    const sources = ['import pandas as pd\nimport numpy as np', 'df = pd.read_csv("data.csv")\nx = df.values', '# Notes\n', 'def f(a):\n    return a == np.nan', '%matplotlib inline\nprint(df.head())', 'for i in range(3):\n    y = np.random.rand(3)'];
+    const cells: LiveCell[] = sources.map((text, i) => ({ id: `cell${i}`, kind: i === 2 ? 'markdown' : 'code', text, version: 1, executionOrder: i === 2 ? null : i + 1 }));
     const doc = new NotebookDocument(engine.parser, cells, 1);
     const rand = seededRandom(5);
-    const snippets = ['x', '\n', '(', ')', '', '"', '.values', '  ', '#', '"""', ':', '\n    ', '\\'];
-    for (let i = 0; i < 150; i++) {
+    const snippets = ['x', '\n', '(', ')', '', '"', '.values', '  ', '#', '"""', ':', '\n    ', '\\', '%', '!ls\n'];
+    for (let i = 0; i < 200; i++) {
       const cell = doc.cellList[rand(sources.length)];
       const lines = cell.text.split('\n');
       const line = rand(lines.length);
       const column = rand(lines[line].length + 1);
+      // Some edits replace up to 3 characters after the cursor.
+      const removed = rand(3) === 0 ? Math.min(lines[line].length - column, 1 + rand(3)) : 0;
       const insert = snippets[rand(snippets.length)];
-      doc.updateCell(cell.id, [{ range: { start: { line, column }, end: { line, column } }, text: insert }], cell.version + 1);
+      doc.updateCell(cell.id, [{ range: { start: { line, column }, end: { line, column: column + removed } }, text: insert }], cell.version + 1);
       const live = doc.analyze(rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message, f.fixes]);
-      const fresh = engine.analyzeNotebook(doc.asNotebook(), rules).findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message, f.fixes]);
+      const analysis = engine.analyzeNotebook(doc.asNotebook(), rules);
+      const fresh = analysis.findings.map((f) => [f.ruleId, f.cell, f.start, f.end, f.range, f.message, f.fixes]);
       expect(live).toEqual(fresh);
+      // The module a keystroke splices together is the one joining the cells makes.
+      expect(doc.source).toBe(analysis.module!.text);
+      expect(doc.cellMap.segments).toEqual(analysis.module!.cells.segments);
     }
   });
 });

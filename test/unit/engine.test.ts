@@ -99,6 +99,15 @@ describe('the semantic model', () => {
     expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'dataframe', 'pandas', 'torch-module', 'torch-module', 'optimizer', 'undefined', 'undefined']);
   });
 
+  it('forgets what it knew of attributes, at any depth, when a name they are under is rebound', async () => {
+    const src = [
+      'import pandas as pd', 'cfg.data.frame = pd.read_csv("a")', 'cfg.other = pd.read_csv("b")', 'probe(cfg.data.frame)',
+      'cfg.data = 1', 'probe(cfg.data.frame)', 'probe(cfg.other)',
+      'cfg.data.frame = pd.read_csv("c")', 'probe(cfg.data.frame)', 'cfg = 2', 'probe(cfg.data.frame)', 'probe(cfg.other)',
+    ].join('\n');
+    expect(await probe(src, (n, s) => String(s.kindOf(n)))).toEqual(['dataframe', 'undefined', 'dataframe', 'dataframe', 'undefined', 'undefined']);
+  });
+
   it('spells an import by the first module-level name bound to it, while names are rebound', async () => {
     const src = [
       'import numpy as np', 'import numpy as xp', 'import pandas as pd', 'probe("numpy")', 'np = 1', 'probe("numpy")', 'probe("pandas")',

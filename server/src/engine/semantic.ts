@@ -44,7 +44,7 @@ export type Read =
 
 class Scope {
   bindings = new Map<string, Binding>();
-  /** Dotted names (`self.model`, `cfg.lr`) by their first part. */
+  /** Dotted names (`self.model`, `cfg.lr.decay`) by each name they are under (`cfg` and `cfg.lr`). */
   readonly dotted = new Map<string, Set<string>>();
   constructor(
     readonly type: ScopeType,
@@ -562,20 +562,17 @@ export class SemanticModel {
       this.recording.push({ name, binding });
       this.boundHere[scope === this.moduleScope ? 'name' : 'class'].add(name);
     }
-    const dot = name.indexOf('.');
-    if (dot !== -1) {
-      const head = name.slice(0, dot);
-      let keys = scope.dotted.get(head);
-      if (!keys) scope.dotted.set(head, (keys = new Set()));
+    for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+      const prefix = name.slice(0, dot);
+      let keys = scope.dotted.get(prefix);
+      if (!keys) scope.dotted.set(prefix, (keys = new Set()));
       keys.add(name);
     }
-    // Rebinding `x` forgets what was known of `x.attr` (found through an index: modules bind thousands of names).
+    // Rebinding `x` forgets what was known of `x.attr` and `x.attr.more` (found through an index:
+    // modules bind thousands of names, and a class hundreds of `self.` ones).
     if (binding.type === 'value') {
-      const keys = scope.dotted.get(dot === -1 ? name : name.slice(0, dot));
-      if (keys) {
-        const prefix = `${name}.`;
-        for (const key of keys) if (key.startsWith(prefix)) scope.bindings.delete(key);
-      }
+      const keys = scope.dotted.get(name);
+      if (keys) for (const key of keys) scope.bindings.delete(key);
     }
   }
 
