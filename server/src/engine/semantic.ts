@@ -268,11 +268,16 @@ export class SemanticModel {
       }
       let changes = chunkImports.get(chunk);
       if (!changes) {
-        // A model of its own, so that an import another chunk made too is still noted.
-        const alone = new SemanticModel(this.text);
-        alone.record();
-        alone.importsIn(chunk);
-        chunkImports.set(chunk, (changes = detachStrings(alone.recorded().changes)));
+        const statements = importStatements(chunk);
+        if (statements.length === 0) changes = NO_IMPORTS;
+        else {
+          // A model of its own, so that an import another chunk made too is still noted.
+          const alone = new SemanticModel(this.text);
+          alone.record();
+          for (const s of statements) alone.addImport(s);
+          changes = detachStrings(alone.recorded().changes);
+        }
+        chunkImports.set(chunk, changes);
       }
       if (changes.length > 0) found.push(changes);
     }
@@ -300,14 +305,7 @@ export class SemanticModel {
   }
 
   private importsIn(chunk: ChunkTree): void {
-    const visit = (statements: Node[]): void => {
-      for (const s of statements) {
-        if (s.type === 'import_statement' || s.type === 'import_from_statement') this.addImport(s);
-        else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
-      }
-    };
-    // A statement of a class body is not module-level.
-    visit(chunk.top.filter((i) => !chunk.isHosted(i)).map((i) => chunk.node(i)));
+    for (const s of importStatements(chunk)) this.addImport(s);
   }
 
   addImport(node: Node): void {
@@ -637,6 +635,23 @@ function kindOfFactory(q: string): ValueKind | undefined {
  * touches no import finds the same chunks' imports again. One for all documents: kept while the
  * document analysed is the same, made again when another is.
  */
+/** The import statements of a chunk that are module-level (in blocks too, not in a class body), in order. */
+function importStatements(chunk: ChunkTree): Node[] {
+  const found: Node[] = [];
+  const visit = (statements: Node[]): void => {
+    for (const s of statements) {
+      if (s.type === 'import_statement' || s.type === 'import_from_statement') found.push(s);
+      else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
+    }
+  };
+  // A statement of a class body is not module-level.
+  visit(chunk.top.filter((i) => !chunk.isHosted(i)).map((i) => chunk.node(i)));
+  return found;
+}
+
+/** What a chunk without an import statement imports: one list for them all, never added to. */
+const NO_IMPORTS: ModuleChange[] = Object.freeze([]) as unknown as ModuleChange[];
+
 let lastImports: { found: ModuleChange[][]; modules: Set<string>; bindings: Map<string, Binding>; dotted: Map<string, Set<string>> } | undefined;
 
 /** What each chunk of a live document imports, as changes to replay (see `collectModuleImports`). */
