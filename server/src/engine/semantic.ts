@@ -630,11 +630,6 @@ function kindOfFactory(q: string): ValueKind | undefined {
   return undefined;
 }
 
-/**
- * The facts the imports of a live document's analysis made last (see `importAll`): a keystroke that
- * touches no import finds the same chunks' imports again. One for all documents: kept while the
- * document analysed is the same, made again when another is.
- */
 /** The import statements of a chunk that are module-level (in blocks too, not in a class body), in order. */
 function importStatements(chunk: ChunkTree): Node[] {
   const found: Node[] = [];
@@ -652,6 +647,11 @@ function importStatements(chunk: ChunkTree): Node[] {
 /** What a chunk without an import statement imports: one list for them all, never added to. */
 const NO_IMPORTS: ModuleChange[] = Object.freeze([]) as unknown as ModuleChange[];
 
+/**
+ * The facts the imports of a live document's analysis made last (see `importAll`): a keystroke that
+ * touches no import finds the same chunks' imports again. One for all documents: kept while the
+ * document analysed is the same, made again when another is.
+ */
 let lastImports: { found: ModuleChange[][]; modules: Set<string>; bindings: Map<string, Binding>; dotted: Map<string, Set<string>> } | undefined;
 
 /** What each chunk of a live document imports, as changes to replay (see `collectModuleImports`). */
