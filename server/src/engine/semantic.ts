@@ -263,7 +263,7 @@ export class SemanticModel {
     for (let k = 0; k < chunks.length; k++) {
       const chunk = chunks[k];
       if (!keep) {
-        this.importsIn(chunk);
+        for (const s of importStatements(chunk)) this.addImport(s);
         continue;
       }
       let changes = chunkImports.get(chunk);
@@ -302,10 +302,6 @@ export class SemanticModel {
     const dotted = new Map<string, Set<string>>();
     for (const [head, keys] of this.moduleScope.dotted) dotted.set(head, new Set(keys));
     lastImports = { found, modules: new Set(this.importedModules), bindings: new Map(this.moduleScope.bindings), dotted };
-  }
-
-  private importsIn(chunk: ChunkTree): void {
-    for (const s of importStatements(chunk)) this.addImport(s);
   }
 
   addImport(node: Node): void {
