@@ -871,6 +871,24 @@ describe('the live module', () => {
     module.dispose();
   });
 
+  it('lets go of the text of the copy an edit superseded, and only once live', async () => {
+    // The chunks an edit drops still point to the copy they came from; without its text, they hold little.
+    const engine = await loadEngine();
+    const text = 'import os\n\ndef f(a):\n    return a\n';
+    for (const live of [true, false]) {
+      const module = new ChunkedModule(engine.parser, live);
+      module.update(text, []);
+      const before = module.syntax();
+      const at = text.indexOf('return a') + 8;
+      const next = text.slice(0, at) + 'b' + text.slice(at);
+      module.update(next, [], { start: at, oldEnd: at, newEnd: at + 1 });
+      expect(module.syntax().text).toBe(next);
+      if (live) expect(() => before.text, 'live').toThrow(/superseded/);
+      else expect(before.text, 'not live').toBe(text);
+      module.dispose();
+    }
+  });
+
   it('gives the tree a fresh parse gives when the quote that closes a broken docstring is typed', async () => {
     // An incremental parse of the broken chunk recovers from its error otherwise.
     const engine = await loadEngine();

@@ -125,6 +125,7 @@ export class ChunkedModule {
     const previous = this.copy;
     this.copy = builder.done();
     if (previous && edit) this.copy.followLines(previous, edit);
+    if (this.live) previous?.retire();
   }
 
   dispose(): void {

@@ -441,16 +441,36 @@ export class SyntaxTree {
   readonly chunks: ChunkTree[] = [];
   readonly moduleTypeId: number;
   private lineIndex?: LineIndex;
+  private source: string | undefined;
 
   private constructor(
-    readonly text: string,
+    text: string,
     /** The grammar, for checking the node types rules listen to. */
     readonly language: Language,
     /** Whether it is a live document's: its chunks, and what their nodes remember, outlive this text (see detach.ts). */
     readonly live: boolean,
   ) {
+    this.source = text;
     this.moduleTypeId = languageTables(language).moduleTypeId;
     this.rootNode = new SyntaxNode(null, -1, this);
+  }
+
+  get text(): string {
+    if (this.source === undefined) throw new Error('this copy of the module was superseded by an edit: its text is gone');
+    return this.source;
+  }
+
+  /**
+   * Lets go of the text and the line index, once a live document's edit made the next copy. The
+   * chunks the edit dropped still point to this copy, and V8's young-generation collection counts
+   * what an old object points to, dead or not, and the values of weak maps whose keys died, as live
+   * until the next full collection: held from there, every keystroke's whole text would be copied out
+   * of the young generation (in a 670,000-character notebook, 14 MB a collection, which then takes
+   * milliseconds).
+   */
+  retire(): void {
+    this.source = undefined;
+    this.lineIndex = undefined;
   }
 
   get lines(): LineIndex {
