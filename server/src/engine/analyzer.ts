@@ -9,7 +9,7 @@ import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
 import { sameChange, SemanticModel, type ModuleChange, type Read } from './semantic';
-import { parseSuppression, suppresses, type Suppression } from './suppression';
+import { mayHoldSuppression, parseSuppression, suppresses, type Suppression } from './suppression';
 import type { Finding, Fix, Severity, TextEdit } from './types';
 
 /** A rule as configured for one analysis. */
@@ -184,7 +184,10 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
   const suppressions: Suppression[] = [];
   both((d) =>
     d.on('comment', (n) => {
-      const s = parseSuppression(n.text, n.startIndex, n.startPosition.row);
+      const comment = n.text;
+      // Its row only for a directive: finding a row builds the line index, which most files never need.
+      if (!mayHoldSuppression(comment)) return;
+      const s = parseSuppression(comment, n.startIndex, n.startPosition.row);
       if (!s) return;
       suppressions.push(s);
       current?.comments.push(n);

@@ -165,6 +165,15 @@ export class SyntaxNode {
   private kids?: SyntaxNode[];
   private named?: SyntaxNode[];
   private memos?: Map<string, unknown>;
+  /** What `memo` keeps under the few slots asked of nearly every node of a type (see `slot`). */
+  private slots?: unknown[];
+  /**
+   * The qualified name the semantic model of one analysis (by its number) resolved this node to: asked
+   * by many rules of the same node at the same point of the walk. Only for a copy that is not live: a
+   * live one's nodes outlive the analysis, and the name may be a view of its text (see detach.ts).
+   */
+  resolvedBy = 0;
+  resolvedAs: string | undefined = undefined;
 
   constructor(
     /** The node's chunk; for the module node, none. */
@@ -350,6 +359,22 @@ export class SyntaxNode {
     this.kids = undefined;
     this.named = undefined;
     this.memos = undefined;
+    this.slots = undefined;
+  }
+
+  /**
+   * `memo` for a numbered slot, kept in a list instead of a map and without a function to call: for
+   * the facts every rule listening to a type asks first (a call's callee, arguments, name). Undefined
+   * until `remember` sets it (which keeps undefined as null).
+   */
+  slot(index: number): unknown {
+    return this.slots?.[index];
+  }
+
+  remember<T>(index: number, value: T): T {
+    const kept = this.tree.live ? detachStrings(value) : value;
+    (this.slots ??= [])[index] = kept === undefined ? null : kept;
+    return kept;
   }
 
   /** A value derived from the node alone, computed once: the node lives as long as its chunk. */

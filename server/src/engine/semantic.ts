@@ -107,6 +107,9 @@ const SERIES_METHODS = new Set([
   'mask', 'apply', 'isna', 'notna', 'value_counts', 'str', 'dt',
 ]);
 
+/** How many semantic models were made: each one's number. */
+let models = 0;
+
 export class SemanticModel {
   private scope: Scope = new Scope('module', undefined);
   private readonly moduleScope = this.scope;
@@ -125,6 +128,9 @@ export class SemanticModel {
   /** Answers to `imports` and `nameFor`, until an import changes them (`nameFor`: a binding to the name asked about). */
   private readonly importAnswers = new Map<string, boolean>();
   private readonly nameAnswers = new Map<string, string | undefined>();
+
+  /** This model's number, by which nodes tell the names it resolved (see `qualifiedName`). */
+  private readonly serial = ++models;
 
   constructor(private readonly text: string) {}
 
@@ -353,11 +359,20 @@ export class SemanticModel {
    */
   qualifiedName(node: Node | null | undefined): string | undefined {
     if (!node) return undefined;
-    // Asked by many rules about the same node at the same point of the walk: answer once.
-    const known = this.resolved.get(node.id);
-    if (known !== undefined || this.resolved.has(node.id)) return known;
+    // Asked by many rules about the same node at the same point of the walk: answered once, on the node
+    // itself where it does not outlive the analysis.
+    if (node.resolvedBy === this.serial) return node.resolvedAs;
+    const live = node.tree.live;
+    if (live) {
+      const known = this.resolved.get(node.id);
+      if (known !== undefined || this.resolved.has(node.id)) return known;
+    }
     const q = this.resolveName(node);
-    this.resolved.set(node.id, q);
+    if (live) this.resolved.set(node.id, q);
+    else {
+      node.resolvedBy = this.serial;
+      node.resolvedAs = q;
+    }
     return q;
   }
 

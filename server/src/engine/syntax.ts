@@ -5,17 +5,18 @@ import type { TextEdit } from './types';
 /** Helpers that rules share for reading calls and writing edits that keep the code valid. */
 
 /**
- * Facts that depend only on a node's own subtree, computed once per node: every rule that listens to
- * `call` asks for the same callee and arguments, and a statement an edit did not touch keeps its
- * nodes, so its facts carry over to the next analysis.
+ * Facts of a call that depend only on its own subtree, computed once per node, in the node's slots
+ * (see `SyntaxNode.slot`): every rule that listens to `call` asks for the same callee and arguments,
+ * and a statement an edit did not touch keeps its nodes, so its facts carry over to the next analysis.
  */
-function memo<T>(node: Node, slot: string, compute: () => T): T {
-  return node.memo(slot, compute);
-}
+const CALLEE = 0;
+const ARGUMENTS = 1;
+const CALLED_NAME = 2;
 
 /** The called expression of a call (`f` in `f(x)`, `a.b.m` in `a.b.m(x)`). */
 export function calleeOf(call: Node): Node | null {
-  return memo(call, 'callee', () => call.childForFieldName('function'));
+  const known = call.slot(CALLEE) as Node | null | undefined;
+  return known !== undefined ? known : call.remember(CALLEE, call.childForFieldName('function'));
 }
 
 export interface CallArguments {
@@ -27,7 +28,7 @@ export interface CallArguments {
 }
 
 export function callArguments(call: Node): CallArguments {
-  return memo(call, 'arguments', () => readCallArguments(call));
+  return (call.slot(ARGUMENTS) as CallArguments | undefined) ?? call.remember(ARGUMENTS, readCallArguments(call));
 }
 
 function readCallArguments(call: Node): CallArguments {
@@ -57,7 +58,9 @@ function readCallArguments(call: Node): CallArguments {
 
 /** The name called: `f` for `f(...)`, `m` for `a.b.m(...)`. */
 export function calledName(call: Node): string | undefined {
-  return memo(call, 'calledName', () => readCalledName(call));
+  const known = call.slot(CALLED_NAME) as string | null | undefined;
+  if (known !== undefined) return known ?? undefined;
+  return call.remember(CALLED_NAME, readCalledName(call));
 }
 
 function readCalledName(call: Node): string | undefined {

@@ -72,7 +72,8 @@ export default defineRule<Options>({
     let scriptCellMarkers: Node[] = [];
     return {
       comment(comment) {
-        if (!context.notebook && comment.startPosition.column === 0 && /^#\s*%%/.test(comment.text)) scriptCellMarkers.push(comment);
+        // The text first: a comment's column needs the line index, which most files never need otherwise.
+        if (!context.notebook && /^#\s*%%/.test(comment.text) && comment.startPosition.column === 0) scriptCellMarkers.push(comment);
       },
       expression_statement(statement) {
         const call = statement.namedChild(0);
