@@ -944,6 +944,7 @@ class Copier {
    */
   fromMemory(m: TreeMemory, slot: number, position: number, parent: number, withErrors: boolean, outer: number): boolean {
     const { u8, u16, i32 } = m;
+    const namedFlags = this.tables.namedFlags;
     const data = i32[slot >> 2];
     const childCount = i32[(data + HEAP_LAYOUT.childCount) >> 2];
     const production = u16[(data + HEAP_LAYOUT.productionId) >> 1];
@@ -990,7 +991,7 @@ class Copier {
       const missing = inline ? (flags & INLINE_LAYOUT.missing) !== 0 : (u8[heap + HEAP_LAYOUT.flagsHigh] & HEAP_LAYOUT.missing) !== 0;
       const hasError = missing || (!inline && i32[(heap + HEAP_LAYOUT.errorCost) >> 2] > 0);
       const isError = typeId === ERROR_TYPE_ID;
-      let nodeFlags = isError || this.tables.named[typeId] ? NAMED : 0;
+      let nodeFlags = isError ? NAMED : namedFlags[typeId];
       if (withErrors && missing) nodeFlags |= MISSING;
       s.types[i] = typeId;
       s.starts[i] = start >> 1;
@@ -1035,6 +1036,8 @@ class Copier {
 export interface LanguageTables {
   names: string[];
   named: boolean[];
+  /** By type id: `NAMED` for a named type, else 0. */
+  namedFlags: Uint8Array;
   fields: Array<string | null>;
   fieldIds: Map<string, number>;
   moduleTypeId: number;
@@ -1058,7 +1061,7 @@ function languageTables(language: Language): LanguageTables {
       fields.push(name);
       if (name) fieldIds.set(name, id);
     }
-    tables = { names, named, fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0 };
+    tables = { names, named, namedFlags: Uint8Array.from(named, (n) => (n ? NAMED : 0)), fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0 };
     tableCache.set(language, tables);
   }
   return tables;

@@ -157,11 +157,18 @@ interface Matchers {
 
 /** The expressions for a configuration, compiled once (a check builds the rule for every file). */
 const compiled = new Map<string, Matchers>();
+/** The same, by the lists themselves: a check hands every file the same options, and needs no key made for each. */
+const byLists = new WeakMap<string[], { phrases: string[]; found: Matchers }>();
 
 function matchers(configuredTags: string[], configuredPhrases: string[]): Matchers {
+  const last = byLists.get(configuredTags);
+  if (last?.phrases === configuredPhrases) return last.found;
   const key = JSON.stringify([configuredTags, configuredPhrases]);
   let found = compiled.get(key);
-  if (found) return found;
+  if (found) {
+    byLists.set(configuredTags, { phrases: configuredPhrases, found });
+    return found;
+  }
   const tags = configuredTags.filter((t) => t.trim() !== '');
   const phrases = configuredPhrases.filter((p) => p.trim() !== '');
   const words = [...tags, ...phrases];
@@ -173,6 +180,7 @@ function matchers(configuredTags: string[], configuredPhrases: string[]): Matche
     anyWord: words.length > 0 ? new RegExp(alternation(words), 'i') : undefined,
   };
   compiled.set(key, found);
+  byLists.set(configuredTags, { phrases: configuredPhrases, found });
   return found;
 }
 

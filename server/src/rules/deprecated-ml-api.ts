@@ -123,10 +123,15 @@ export default defineRule({
         }
       },
       attribute(node) {
+        // What the attribute names first: nearly every attribute is none of these, and is dismissed
+        // before its parent is looked at.
+        const q = semantic.qualifiedName(node);
+        const attr = node.childForFieldName('attribute');
+        const flagged = q !== undefined && (Object.hasOwn(NUMPY_ALIASES, q) || q === 'pandas.np' || REMOVED_TF1.has(q) || q === 'tensorflow.compat.v1');
+        if (!flagged && !(attr && attr.endIndex - attr.startIndex === 2 && attr.text === 'ix')) return;
         const parent = node.parent;
         if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)) return;
-        const q = semantic.qualifiedName(node);
-        if (q && q in NUMPY_ALIASES) {
+        if (q && Object.hasOwn(NUMPY_ALIASES, q)) {
           const builtin = NUMPY_ALIASES[q];
           context.report({ node, messageId: 'numpyAlias', data: { name: node.text, builtin }, fixes: [{ title: `Replace with \`${builtin}\``, safety: 'safe', edits: [edit(node, builtin)] }] });
         } else if (q === 'pandas.np') {

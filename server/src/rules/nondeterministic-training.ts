@@ -61,10 +61,10 @@ export default defineRule<SeedOptions>({
 
     const isTrainingStep = (call: Node): boolean => {
       const name = calledName(call);
+      if (name !== 'step' && name !== 'backward') return false;
       const receiver = receiverOf(call);
       if (!receiver) return false;
       if (name === 'step') return context.semantic.kindOf(receiver) === 'optimizer';
-      if (name !== 'backward') return false;
       const kind = context.semantic.kindOf(receiver);
       return kind === undefined || kind === 'tensor';
     };

@@ -85,19 +85,21 @@ export default defineRule<Options>({
       comparison_operator(node) {
         const operators = node.childrenForFieldName('operators').map((o) => o?.type);
         const operands = node.namedChildren.filter((n): n is Node => n !== null);
-        if (operators.length !== 1 || operands.length !== 2 || !inCondition(node)) return;
+        if (operators.length !== 1 || operands.length !== 2) return;
         const op = operators[0];
         const pairs: Array<[Node, Node]> = op === 'in' || op === 'not in' ? [[operands[0], operands[1]]] : op === '==' || op === '!=' ? [[operands[0], operands[1]], [operands[1], operands[0]]] : [];
         for (const [subject, literal] of pairs) {
           const name = idName(subject);
-          const value = recordLiteral(literal);
-          if (!name || !value || !idLike(name) || isLoopCounter(subject)) continue;
+          const value = name && recordLiteral(literal);
+          // Where the comparison sits last: finding it walks up the tree, and most comparisons are not of an id.
+          if (!name || !value || !idLike(name) || isLoopCounter(subject) || !inCondition(node)) continue;
           context.report({ node, messageId: 'compare', data: { name: subject.text, value } });
           return;
         }
       },
       call(node) {
         const method = calledName(node);
+        if (method !== 'isin' && method !== 'drop' && method !== 'query') return;
         const receiver = receiverOf(node);
         if (!receiver) return;
         if (method === 'isin') {

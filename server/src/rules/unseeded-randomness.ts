@@ -52,6 +52,9 @@ const SEEDERS: Record<Library, string[]> = {
   torch: ['torch.manual_seed', 'torch.random.manual_seed', 'torch.cuda.manual_seed', 'torch.cuda.manual_seed_all'],
 };
 
+/** The library each seeding function seeds. */
+const SEEDER_LIBRARY = new Map<string, Library>((Object.keys(SEEDERS) as Library[]).flatMap((library) => SEEDERS[library].map((q) => [q, library] as const)));
+
 /** Helpers that seed every library at once (Lightning, transformers, Keras, accelerate, or a project's own). */
 export const SEED_EVERYTHING = ['seed_everything', 'set_seed', 'set_random_seed', 'set_seeds', 'seed_all', 'fix_seed', 'fix_seeds'];
 
@@ -217,11 +220,13 @@ export default defineRule<SeedOptions>({
         const name = q.slice(q.lastIndexOf('.') + 1);
         if (helpers.has(name)) chunk.seededAll = true;
         if (q.startsWith('sklearn.')) return checkSklearn(call, q);
-        const args = callArguments(call);
-        for (const library of Object.keys(SEEDERS) as Library[]) {
-          if (SEEDERS[library].includes(q) && (args.positional.length > 0 || args.keywords.size > 0)) chunk.seeded.add(library);
+        const seeds = SEEDER_LIBRARY.get(q);
+        if (seeds) {
+          const args = callArguments(call);
+          if (args.positional.length > 0 || args.keywords.size > 0) chunk.seeded.add(seeds);
         }
         if (GENERATOR_FACTORIES.has(q)) {
+          const args = callArguments(call);
           if (args.positional.length > 0 || args.keywords.size > 0 || args.hasSplat) return;
           // An unseeded `random.Random()` is normal in general code (temp names, jitter).
           if (q.startsWith('random.') && !context.semantic.isMachineLearningCode()) return;
@@ -230,7 +235,7 @@ export default defineRule<SeedOptions>({
         }
         if (q.startsWith('numpy.random.') && LEGACY_NUMPY_RANDOM.has(name) && !NOT_DRAWS.has(name)) noteUse('numpy', call, 'draw from `np.random.default_rng(SEED)` or call `np.random.seed(SEED)` once after the imports');
         else if (q.startsWith('random.') && q.split('.').length === 2 && STDLIB_RANDOM.has(name)) noteUse('random', call, 'call `random.seed(SEED)` once after the imports');
-        else if (TORCH_RANDOM.has(q) && !args.keywords.has('generator')) noteUse('torch', call, 'call `torch.manual_seed(SEED)` once after the imports');
+        else if (TORCH_RANDOM.has(q) && !callArguments(call).keywords.has('generator')) noteUse('torch', call, 'call `torch.manual_seed(SEED)` once after the imports');
       },
       'chunk:exit'() {
         const facts = chunk;

@@ -104,17 +104,18 @@ export default defineRule({
     return {
       call(call) {
         const q = context.semantic.qualifiedName(calleeOf(call));
+        // The callee first: it dismisses nearly every call, before its arguments are read.
+        const dumper = q !== undefined && Object.hasOwn(DUMPERS, q);
+        if (!dumper && (q !== undefined || calledName(call) !== 'save')) return;
         const args = callArguments(call);
         if (args.hasSplat) return;
         let destination: Node | undefined;
-        if (q && q in DUMPERS) {
-          destination = args.positional[1] ?? args.keywords.get(DUMPERS[q]);
-        } else if (!q && calledName(call) === 'save') {
+        if (dumper) {
+          destination = args.positional[1] ?? args.keywords.get(DUMPERS[q!]);
+        } else {
           const receiver = receiverOf(call);
           if (!MODEL_KINDS.has(context.semantic.kindOf(receiver) ?? '')) return;
           destination = args.positional[0] ?? args.keywords.get('filepath');
-        } else {
-          return;
         }
         const literal = literalPath(destination, call);
         if (!literal) return;
