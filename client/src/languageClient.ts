@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { serverEnvironment } from './serverEnvironment';
+import { serverEnvironment, serverExecArgv } from './serverEnvironment';
 
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
@@ -12,8 +12,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // The extension's own storage: private to the user, kept across sessions.
   const env = serverEnvironment(process.env, join(context.globalStorageUri.fsPath, 'code-cache'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env } },
-    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env, execArgv: serverExecArgv() } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: [...serverExecArgv(), '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Files on disk, unsaved buffers and notebook cells (cells are synced through notebook sync,

@@ -31,7 +31,7 @@ import {
   type TextDocumentContentChangeEvent,
   type TextDocumentItem,
 } from 'vscode-languageserver-protocol/node';
-import { serverEnvironment } from '../../client/src/serverEnvironment';
+import { serverEnvironment, serverExecArgv } from '../../client/src/serverEnvironment';
 
 const SERVER = join(__dirname, '..', '..', 'server', 'out', 'main.js');
 /**
@@ -68,7 +68,7 @@ export class TestClient {
    * `codeCache`: the folder of the server's code cache; false, none, as the first start after an install.
    */
   static async start(options: { pull?: boolean; settings?: Record<string, unknown>; rootUri?: string; codeCache?: string | false } = {}): Promise<TestClient> {
-    const child = spawn(process.execPath, [...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { env: serverEnvironment(process.env, options.codeCache === false ? undefined : (options.codeCache ?? CODE_CACHE)), stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...serverExecArgv(), ...(process.env.MLDEBT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { env: serverEnvironment(process.env, options.codeCache === false ? undefined : (options.codeCache ?? CODE_CACHE)), stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(connection, child);
     client.settings = options.settings ?? TestClient.defaultSettings;
