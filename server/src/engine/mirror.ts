@@ -446,9 +446,9 @@ export type Node = SyntaxNode;
  * another type (a list where it held undefined), the optimized code that relied on the old type is
  * thrown away and compiled again. A node's lists, memos and qualified name are filled only once a rule
  * asks, so each first fill came after the walk and the node accessors were optimized: in a check of the
- * benchmark's corpus, 12–13 of 136–138 optimizing compilations (the walk compiled five times instead of
- * twice), and 100–150 ms of compiling on the second core while the walk waited in slower code. Filled here once, on nodes that are then dropped, the fields
- * hold every type they will from the start.
+ * benchmark's corpus, 12–13 of 136–138 optimizing compilations (the walk compiled five times instead
+ * of twice), and 100–150 ms of compiling on the second core while the walk waited in slower code.
+ * Filled here once, on nodes that are then dropped, the fields hold every type they will from the start.
  */
 function settleFieldTypes(): void {
   const [one, other] = [new SyntaxNode(null, -1), new SyntaxNode(null, -1)] as unknown as Array<Record<string, unknown>>;
