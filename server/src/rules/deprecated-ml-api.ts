@@ -1,5 +1,5 @@
 import type { Node } from '../engine/parser';
-import { defineRule, type FixSpec } from '../engine/rule';
+import { defineRule, type FixSpec, type Report } from '../engine/rule';
 import { callArguments, calleeOf } from '../engine/syntax';
 
 /** NumPy aliases of builtins, deprecated in 1.20 and removed in 1.24. `np.bool` and `np.long` came back in 2.0 as NumPy types, so they are not listed. */
@@ -91,6 +91,25 @@ export default defineRule({
       }
     };
 
+    /** What an attribute read (not assigned to) is reported for: a removed alias or API, or `.ix` on a frame. */
+    const attributeReport = (node: Node): Report | undefined => {
+      const q = semantic.qualifiedName(node);
+      if (q !== undefined && Object.hasOwn(NUMPY_ALIASES, q)) {
+        const builtin = NUMPY_ALIASES[q];
+        return { node, messageId: 'numpyAlias', data: { name: node.text, builtin }, fixes: [{ title: `Replace with \`${builtin}\``, safety: 'safe', edits: [edit(node, builtin)] }] };
+      }
+      if (q === 'pandas.np') {
+        const numpy = semantic.importedNameFor('numpy');
+        return { node, messageId: 'pandasNp', fixes: numpy ? [{ title: `Replace with \`${numpy}\``, safety: 'safe', edits: [edit(node, numpy)] }] : [] };
+      }
+      if (q !== undefined && REMOVED_TF1.has(q)) return { node, messageId: 'tfRemoved', data: { name: node.text } };
+      if (q === 'tensorflow.compat.v1') return { node, messageId: 'tfCompat' };
+      const attr = node.childForFieldName('attribute');
+      if (!attr || attr.endIndex - attr.startIndex !== 2 || attr.text !== 'ix') return undefined;
+      if (!PANDAS_KINDS.has(semantic.kindOf(node.childForFieldName('object')) ?? '')) return undefined;
+      return { node, messageId: 'ix', fixes: [{ title: 'Replace `.ix` with `.loc`', safety: 'unsafe', edits: [edit(attr, 'loc')] }] };
+    };
+
     return {
       import_statement(node) {
         for (const name of node.childrenForFieldName('name')) {
@@ -125,26 +144,11 @@ export default defineRule({
       attribute(node) {
         // What the attribute names first: nearly every attribute is none of these, and is dismissed
         // before its parent is looked at.
-        const q = semantic.qualifiedName(node);
-        const attr = node.childForFieldName('attribute');
-        const flagged = q !== undefined && (Object.hasOwn(NUMPY_ALIASES, q) || q === 'pandas.np' || REMOVED_TF1.has(q) || q === 'tensorflow.compat.v1');
-        if (!flagged && !(attr && attr.endIndex - attr.startIndex === 2 && attr.text === 'ix')) return;
+        const report = attributeReport(node);
+        if (!report) return;
         const parent = node.parent;
         if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)) return;
-        if (q && Object.hasOwn(NUMPY_ALIASES, q)) {
-          const builtin = NUMPY_ALIASES[q];
-          context.report({ node, messageId: 'numpyAlias', data: { name: node.text, builtin }, fixes: [{ title: `Replace with \`${builtin}\``, safety: 'safe', edits: [edit(node, builtin)] }] });
-        } else if (q === 'pandas.np') {
-          const numpy = semantic.importedNameFor('numpy');
-          context.report({ node, messageId: 'pandasNp', fixes: numpy ? [{ title: `Replace with \`${numpy}\``, safety: 'safe', edits: [edit(node, numpy)] }] : [] });
-        } else if (q && REMOVED_TF1.has(q)) {
-          context.report({ node, messageId: 'tfRemoved', data: { name: node.text } });
-        } else if (q === 'tensorflow.compat.v1') {
-          context.report({ node, messageId: 'tfCompat' });
-        } else if (node.childForFieldName('attribute')?.text === 'ix' && PANDAS_KINDS.has(semantic.kindOf(node.childForFieldName('object')) ?? '')) {
-          const attr = node.childForFieldName('attribute')!;
-          context.report({ node, messageId: 'ix', fixes: [{ title: 'Replace `.ix` with `.loc`', safety: 'unsafe', edits: [edit(attr, 'loc')] }] });
-        }
+        context.report(report);
       },
       call(node) {
         const fn = calleeOf(node);
