@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { activeRules } from '../server/src/engine/config';
 import { Engine } from '../server/src/engine/engine';
 import { NotebookDocument, PythonDocument, type LiveCell } from '../server/src/engine/documents';
 import { notebookModule, readNotebook } from '../server/src/engine/notebook';
+import { wasmIn } from '../server/src/engine/parser';
 import { RULES } from '../server/src/rules';
 import { seededRandom } from '../test/support/random';
 import { EDIT_CHARS } from './edits';
@@ -17,6 +19,8 @@ const require = createRequire(__filename);
 const [mode, listFile] = process.argv.slice(2);
 const ROUNDS_MEMORY = Number(process.env.BENCH_MEMORY_ROUNDS ?? 5);
 const files = readFileSync(listFile, 'utf8').trim().split('\n');
+/** The build's, beside the server (`npm run bench` builds first). */
+const WASM = wasmIn(join(__dirname, '..', '..', 'server', 'out'));
 
 /** What each tool is given: the file, or for a notebook its code cells joined (magics masked). */
 function sources(): string[] {
@@ -27,7 +31,7 @@ function sources(): string[] {
 }
 
 async function main(): Promise<void> {
-  const wasm = { runtime: require.resolve('web-tree-sitter/web-tree-sitter.wasm'), python: require.resolve('tree-sitter-python/tree-sitter-python.wasm') };
+  const wasm = WASM;
   let findings = 0;
   let ms = 0;
   if (mode === 'floor') {
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
 async function memoryCycles(): Promise<{ baselineHeapMB: number; afterCloseHeapMB: number[]; wasmMB: number[]; openHeapMB: number; typing: TypingGrowth[] }> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with --expose-gc');
-  const wasm = { runtime: require.resolve('web-tree-sitter/web-tree-sitter.wasm'), python: require.resolve('tree-sitter-python/tree-sitter-python.wasm') };
+  const wasm = WASM;
   const engine = await Engine.create(wasm);
   const rules = activeRules(RULES, {});
   const contents = files.map((f) => readFileSync(f, 'utf8'));

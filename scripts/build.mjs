@@ -1,7 +1,8 @@
 // One esbuild script for every bundle: the CLI (and, as they land, the language server and the
-// extension client). The tree-sitter WebAssembly files are copied beside the server bundles.
+// extension client). The tree-sitter WebAssembly files are copied beside the server bundles, and the
+// tree copy (server/src/engine/treeCopy.wat) is assembled there.
 import { build, context } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,14 @@ mkdirSync(join(root, 'server/out'), { recursive: true });
 for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
   const from = require.resolve(wasm);
   copyFileSync(from, join(root, 'server/out', wasm.split('/')[1]));
+}
+const wat = join(root, 'server/src/engine/treeCopy.wat');
+const assembled = (await require('wabt')()).parseWat(wat, readFileSync(wat, 'utf8'));
+try {
+  assembled.validate();
+  writeFileSync(join(root, 'server/out/tree-copy.wasm'), assembled.toBinary({}).buffer);
+} finally {
+  assembled.destroy();
 }
 
 const options = entries.map((e) => ({

@@ -4,6 +4,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './engine/config';
 import { Engine } from './engine/engine';
+import { wasmIn } from './engine/parser';
 import type { Severity } from './engine/types';
 import { LEDGER_PATH, LedgerError } from './backlog/ledger';
 import { exportBacklog, mergeBacklogFiles } from './cli/backlog';
@@ -123,7 +124,7 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-const WASM = { runtime: join(__dirname, 'web-tree-sitter.wasm'), python: join(__dirname, 'tree-sitter-python.wasm') };
+const WASM = wasmIn(__dirname);
 
 function loadEngine(): Promise<Engine> {
   return Engine.create(WASM);

@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { ChunkedModule } from '../../server/src/engine/chunkedModule';
 import { Engine } from '../../server/src/engine/engine';
 import type { SyntaxTree } from '../../server/src/engine/mirror';
-import type { WasmPaths } from '../../server/src/engine/parser';
+import { wasmIn, type WasmPaths } from '../../server/src/engine/parser';
 
-const require = createRequire(import.meta.url);
-
-export const wasmPaths: WasmPaths = {
-  runtime: require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
-  python: require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
-};
+/** As the build puts them beside the server (`npm test` builds first). */
+export const wasmPaths: WasmPaths = wasmIn(join(__dirname, '..', '..', 'server', 'out'));
 
 let engine: Promise<Engine> | undefined;
 

@@ -21,7 +21,7 @@ function same(a: NodeArrays, b: NodeArrays): boolean {
 }
 
 describe('reading nodes from tree-sitter memory', () => {
-  it('is used with the web-tree-sitter build in package.json, and walking or reading gives the copy that asking gives', async () => {
+  it('is used with the web-tree-sitter build in package.json, and walking or reading gives the copy (and whether there is an error) that asking gives', async () => {
     const direct = await PythonParser.load(wasmPaths);
     const asking = await PythonParser.load(wasmPaths, { directReads: false });
     // Fails when web-tree-sitter is upgraded to a build whose Subtree layout differs: see wasmCursor.ts.
@@ -34,6 +34,8 @@ describe('reading nodes from tree-sitter memory', () => {
       // Syntax errors, missing nodes, non-ASCII text and a long heap-allocated leaf.
       'def f(x:\n    return [1, 2\nclass C(:\n  pass\ns = "é😀' + 'x'.repeat(300) + '"\ny = (1 +\n',
       'print "a"\nexec "b"\nmatch p:\n    case {"k": [1, *r]} if r: pass\n',
+      // More nodes than the memory walk's first output buffer holds (16,384): it grows and copies again.
+      'x = f(1, "a")\n'.repeat(3000),
     ];
     expect(sources.length).toBeGreaterThan(20);
     const agree = (tree: ReturnType<PythonParser['parse']>, label: string): void => {
@@ -43,6 +45,7 @@ describe('reading nodes from tree-sitter memory', () => {
       const read = copyArrays(direct, tree)!;
       direct.memoryWalks = true;
       expect(walked.count).toBeGreaterThan(0);
+      expect(direct.hasError(tree), label).toBe(tree.rootNode.hasError);
       expect(same(walked, asked), label).toBe(true);
       expect(same(read, asked), label).toBe(true);
     };
@@ -66,15 +69,29 @@ describe('reading nodes from tree-sitter memory', () => {
     }
   });
 
+  it('reads whether a tree has an error as tree-sitter answers it, for an empty module and a lone missing node too', async () => {
+    const direct = await PythonParser.load(wasmPaths);
+    for (const source of ['', '\n', 'x = (', ')', 'pass']) {
+      const tree = direct.parse(source);
+      try {
+        expect(direct.hasError(tree), JSON.stringify(source)).toBe(tree.rootNode.hasError);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
   it('falls back to the cursor where nesting is deeper than the memory walk can recurse', async () => {
     const direct = await PythonParser.load(wasmPaths);
     const asking = await PythonParser.load(wasmPaths, { directReads: false });
-    // Hidden nodes make each bracket several levels deep for the walk: 1,500 overflow its stack.
-    const source = `x = ${'('.repeat(1500)}1${')'.repeat(1500)}\n`;
+    // Hidden nodes make each bracket several levels deep for the walk: 4,000 overflow its stack (in
+    // WebAssembly, between 1,500 and 3,000 do), not the cursor's (between 6,000 and 12,000 do).
+    const source = `x = ${'('.repeat(4000)}1${')'.repeat(4000)}\n`;
     const tree = direct.parse(source);
     try {
+      expect(direct.copyFromMemory(tree, new Uint8Array(direct.language.nodeTypeCount), false)).toBeUndefined();
       const walked = copyArrays(direct, tree)!;
-      expect(walked.count).toBe(4505);
+      expect(walked.count).toBe(12005);
       expect(same(walked, copyArrays(asking, tree)!)).toBe(true);
     } finally {
       tree.delete();

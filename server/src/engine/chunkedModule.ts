@@ -288,12 +288,12 @@ export class ChunkedModule {
    */
   private reparse(builder: SyntaxTreeBuilder, previous: Chunk, text: string, start: number, end: number, edit: TextSpan): Chunk {
     const old = previous.tree!;
-    if (old.rootNode.hasError) return this.parseWhole(builder, text, start, end);
+    if (this.parser.hasError(old)) return this.parseWhole(builder, text, start, end);
     applyEdit(old, this.text.slice(previous.start, previous.end), edit.start - start, edit.oldEnd - start, text.slice(edit.start, edit.newEnd));
     // The tree keeps the text it was parsed from: a slice would keep this version of the whole text.
     const chunkText = detached(text.slice(start, end));
     let tree = this.parser.parse(chunkText, old);
-    if (tree.rootNode.hasError) {
+    if (this.parser.hasError(tree)) {
       tree.delete();
       tree = this.parser.parse(chunkText);
     }
@@ -323,7 +323,7 @@ export class ChunkedModule {
     const tree = this.parser.parse(text);
     let whole: NodeArrays | undefined;
     try {
-      whole = tree.rootNode.hasError ? undefined : copyArrays(this.parser, tree);
+      whole = this.parser.hasError(tree) ? undefined : copyArrays(this.parser, tree);
     } finally {
       tree.delete();
     }
@@ -460,7 +460,7 @@ export class ChunkedModule {
     if (whole) return cut(whole);
     const tree = this.parser.parse(text.slice(start, end));
     try {
-      return tree.rootNode.hasError ? undefined : cut(copyArrays(this.parser, tree)!);
+      return this.parser.hasError(tree) ? undefined : cut(copyArrays(this.parser, tree)!);
     } finally {
       tree.delete();
     }

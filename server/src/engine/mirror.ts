@@ -2,7 +2,7 @@ import type { Language, Tree } from 'web-tree-sitter';
 import { detached, detachStrings } from './detach';
 import { LineIndex } from './lineIndex';
 import type { PythonParser } from './parser';
-import { HEAP_LAYOUT, INLINE_LAYOUT, type RawCursor, type TreeMemory } from './wasmCursor';
+import type { RawCursor } from './wasmCursor';
 
 /**
  * A JavaScript copy of a tree-sitter syntax tree, so that every question a rule asks of a node (its
@@ -630,41 +630,23 @@ function scratchOf(size: number): Scratch {
 /** One set of scratch arrays per process, grown when a chunk needs more. */
 let shared = scratchOf(1 << 14);
 
-/** Copies the children of a tree's root from tree-sitter's memory (see `Copier.fromMemory`). */
-function copyFromMemory(copier: Copier, m: TreeMemory, withErrors: boolean): void {
-  if (m.u8[m.root] & 1 || m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.childCount) >> 2] === 0) return;
-  copier.fromMemory(m, m.root, m.i32[(m.i32[m.root >> 2] + HEAP_LAYOUT.paddingBytes) >> 2], -1, withErrors, 0);
-}
-
 /**
  * Copies a parse into arrays: the whole module, or (`classBody`) only the statements in the body of
  * the class the text starts with — none when the parse is not that shape.
  */
 export function copyArrays(parser: PythonParser, tree: Tree, part: 'module' | 'classBody' = 'module'): NodeArrays | undefined {
   const tables = languageTables(tree.language);
+  const withErrors = parser.hasError(tree);
+  const copied = part === 'module' ? parser.copyFromMemory(tree, tables.namedFlags, withErrors) : undefined;
+  if (copied) return copied;
   const copier = new Copier(tables);
-  const withErrors = tree.rootNode.hasError;
-  let memory = part === 'module' ? parser.memory(tree) : undefined;
+  const cursor = parser.cursor(tree);
   let trailing: number | undefined;
-  if (memory) {
-    try {
-      copyFromMemory(copier, memory, withErrors);
-    } catch (e) {
-      // Nesting deeper than the stack allows this walk (hidden nodes add levels a cursor steps over in
-      // WebAssembly, a thousand brackets deep): the cursor copies the tree instead.
-      if (!(e instanceof RangeError)) throw e;
-      copier.count = 0;
-      memory = undefined;
-    }
-  }
-  if (!memory) {
-    const cursor = parser.cursor(tree);
-    try {
-      if (part === 'module') copier.children(cursor, -1, withErrors);
-      else if ((trailing = copyClassBody(cursor, copier, tables, withErrors)) === undefined) return undefined;
-    } finally {
-      cursor.close();
-    }
+  try {
+    if (part === 'module') copier.children(cursor, -1, withErrors);
+    else if ((trailing = copyClassBody(cursor, copier, tables, withErrors)) === undefined) return undefined;
+  } finally {
+    cursor.close();
   }
   const { scratch, count } = copier;
   return {
@@ -741,12 +723,14 @@ export function cutAt(whole: NodeArrays, starts: readonly number[], end: number)
     const lo = bounds[k];
     const hi = bounds[k + 1];
     const { types, flags, fieldIds, starts: nodeStarts, ends, parents, after } = whole;
-    for (let i = lo; i < hi; i++) {
-      nodeStarts[i] -= from;
-      ends[i] -= from;
-      if (parents[i] !== -1) parents[i] -= lo;
-      after[i] -= lo;
-    }
+    // (The first chunk is most often the whole module: nothing then moves.)
+    if (from !== 0 || lo !== 0)
+      for (let i = lo; i < hi; i++) {
+        nodeStarts[i] -= from;
+        ends[i] -= from;
+        if (parents[i] !== -1) parents[i] -= lo;
+        after[i] -= lo;
+      }
     return {
       types: types.subarray(lo, hi),
       flags: flags.subarray(lo, hi),
@@ -852,18 +836,19 @@ export function simpleStatements(arrays: NodeArrays, language: Language, broken 
  * 3.12: the scan follows those, but such rare files are left to it rather than trusted to agree).
  */
 export function scanReadsAlike(arrays: NodeArrays, text: string, language: Language): boolean {
-  const { names } = languageTables(language);
+  const { comment, string } = languageTables(language).typeIds;
   const lineStart = (k: number): boolean => k === 0 || text.charCodeAt(k - 1) === 10 || text.charCodeAt(k - 1) === 13;
   for (let i = 0; i < arrays.count; i = arrays.after[i]) {
     let k = arrays.starts[i];
-    if (lineStart(k) || names[arrays.types[i]] === 'comment') continue;
+    if (lineStart(k) || arrays.types[i] === comment) continue;
     // Form feeds at a line's start reset its indentation; a space or a tab after them indents it.
     let indented = false;
     for (let c = text.charCodeAt(k - 1); k > 0 && (c === 32 || c === 9 || c === 12); c = text.charCodeAt(--k - 1)) if (c !== 12) indented = true;
     if (indented && lineStart(k)) return false;
   }
+  const { types } = arrays;
   for (let i = 0; i < arrays.count; i++) {
-    if (names[arrays.types[i]] !== 'string') continue;
+    if (types[i] !== string) continue;
     const start = arrays.starts[i];
     const end = arrays.ends[i];
     let q = start;
@@ -927,12 +912,6 @@ function markHost(arrays: NodeArrays, block: number, bodyAt: number): void {
   arrays.starts[block] = bodyAt;
 }
 
-/** The field a parent's production gives its child at `index` (not counting extras), or 0 (`TSFieldMapEntry`: id, child index, inherited). */
-function fieldFor(u8: Uint8Array, u16: Uint16Array, from: number, to: number, index: number): number {
-  for (let e = from; e < to; e += 4) if (u8[e + 2] === index && u8[e + 3] === 0) return u16[e >> 1];
-  return 0;
-}
-
 class Copier {
   count = 0;
   scratch = shared;
@@ -955,78 +934,6 @@ class Copier {
     do if (this.one(cursor, parent, withErrors)) anyError = true;
     while (cursor.gotoNextSibling());
     cursor.gotoParent();
-    return anyError;
-  }
-
-  /**
-   * Copies, from tree-sitter's memory, the nodes a cursor would visit under the node whose `Subtree`
-   * is at `slot` and starts at byte `position`: its visible children, and those of its hidden ones
-   * (see `ts_tree_cursor_goto_first_child`), under `parent`. `outer`: the field a node takes when its
-   * parent has none for it, from the hidden nodes above it (see `ts_tree_cursor_current_field_id`).
-   * Returns whether any copied node has an error.
-   */
-  fromMemory(m: TreeMemory, slot: number, position: number, parent: number, withErrors: boolean, outer: number): boolean {
-    const { u8, u16, i32 } = m;
-    const namedFlags = this.tables.namedFlags;
-    const data = i32[slot >> 2];
-    const childCount = i32[(data + HEAP_LAYOUT.childCount) >> 2];
-    const production = u16[(data + HEAP_LAYOUT.productionId) >> 1];
-    const aliases = production !== 0 && m.maxAliasLength > 0 ? m.aliasSequences + production * m.maxAliasLength * 2 : 0;
-    let fieldsFrom = 0;
-    let fieldsTo = 0;
-    if (m.fieldCount > 0) {
-      const slice = m.fieldMapSlices + production * 4;
-      fieldsFrom = m.fieldMapEntries + u16[slice >> 1] * 4;
-      fieldsTo = fieldsFrom + u16[(slice + 2) >> 1] * 4;
-    }
-    let anyError = false;
-    let structural = 0;
-    let child = data - 8 * childCount;
-    for (let k = 0; k < childCount; k++, child += 8) {
-      const inline = (u8[child] & 1) !== 0;
-      const heap = inline ? 0 : i32[child >> 2];
-      // A node's start is its parent's for the first child (they share padding), else after its own padding.
-      if (k > 0) position += inline ? u8[child + INLINE_LAYOUT.paddingBytes] : i32[(heap + HEAP_LAYOUT.paddingBytes) >> 2];
-      const start = position;
-      const flags = inline ? u8[child] : u8[heap + HEAP_LAYOUT.flags];
-      const extra = (flags & (inline ? INLINE_LAYOUT.extra : HEAP_LAYOUT.extra)) !== 0;
-      const index = structural;
-      let alias = 0;
-      if (!extra) {
-        if (aliases !== 0) alias = u16[(aliases + index * 2) >> 1];
-        structural++;
-      }
-      const sizeBytes = inline ? u8[child + 7] : i32[(heap + HEAP_LAYOUT.sizeBytes) >> 2];
-      position = start + sizeBytes;
-      const kids = inline ? 0 : i32[(heap + HEAP_LAYOUT.childCount) >> 2];
-      const visible = alias !== 0 || (flags & (inline ? INLINE_LAYOUT.visible : HEAP_LAYOUT.visible)) !== 0;
-      if (!visible) {
-        if (kids === 0 || i32[(heap + HEAP_LAYOUT.visibleChildCount) >> 2] === 0) continue;
-        const field = extra ? 0 : fieldFor(u8, u16, fieldsFrom, fieldsTo, index) || outer;
-        if (this.fromMemory(m, child, start, parent, withErrors, field)) anyError = true;
-        continue;
-      }
-      if (this.count === this.scratch.types.length) this.grow();
-      const s = this.scratch;
-      const i = this.count++;
-      const symbol = alias || (inline ? u8[child + 1] : u16[(heap + HEAP_LAYOUT.symbol) >> 1]);
-      const typeId = symbol === ERROR_TYPE_ID ? ERROR_TYPE_ID : u16[(m.publicSymbolMap + symbol * 2) >> 1];
-      const missing = inline ? (flags & INLINE_LAYOUT.missing) !== 0 : (u8[heap + HEAP_LAYOUT.flagsHigh] & HEAP_LAYOUT.missing) !== 0;
-      const hasError = missing || (!inline && i32[(heap + HEAP_LAYOUT.errorCost) >> 2] > 0);
-      const isError = typeId === ERROR_TYPE_ID;
-      let nodeFlags = isError ? NAMED : namedFlags[typeId];
-      if (withErrors && missing) nodeFlags |= MISSING;
-      s.types[i] = typeId;
-      s.starts[i] = start >> 1;
-      s.ends[i] = (start + sizeBytes) >> 1;
-      s.fieldIds[i] = extra ? 0 : fieldFor(u8, u16, fieldsFrom, fieldsTo, index) || outer;
-      s.parents[i] = parent;
-      const childErrors = !isError && kids > 0 && this.fromMemory(m, child, start, i, withErrors && hasError, 0);
-      if (isError || nodeFlags & MISSING || childErrors) nodeFlags |= HAS_ERROR;
-      this.scratch.flags[i] = nodeFlags;
-      this.scratch.after[i] = this.count;
-      if (nodeFlags & HAS_ERROR) anyError = true;
-    }
     return anyError;
   }
 
@@ -1064,6 +971,8 @@ export interface LanguageTables {
   fields: Array<string | null>;
   fieldIds: Map<string, number>;
   moduleTypeId: number;
+  /** Of the types with one id, for loops over every node. */
+  typeIds: { comment: number; string: number };
 }
 
 const tableCache = new WeakMap<Language, LanguageTables>();
@@ -1084,7 +993,7 @@ function languageTables(language: Language): LanguageTables {
       fields.push(name);
       if (name) fieldIds.set(name, id);
     }
-    tables = { names, named, namedFlags: Uint8Array.from(named, (n) => (n ? NAMED : 0)), fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0 };
+    tables = { names, named, namedFlags: Uint8Array.from(named, (n) => (n ? NAMED : 0)), fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0, typeIds: { comment: language.idForNodeType('comment', true) ?? -1, string: language.idForNodeType('string', true) ?? -1 } };
     tableCache.set(language, tables);
   }
   return tables;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import { copyArrays, type NodeArrays } from './mirror';
-import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, treeMemory, type TreeMemory, type WasmRuntime, wasmRuntime } from './wasmCursor';
+import { runtimeMemory, TreeCopy } from './treeCopy';
+import { LAYOUT_SAMPLE, memoryLayoutAgrees, RawCursor, rootHasError, treeMemory, type WasmRuntime, wasmRuntime } from './wasmCursor';
 
 export type { Language, Tree } from 'web-tree-sitter';
 export type { Node } from './mirror';
@@ -11,20 +13,33 @@ export interface WasmPaths {
   runtime: string;
   /** The grammar, `tree-sitter-python.wasm` from the tree-sitter-python package. */
   python: string;
+  /** `tree-copy.wasm`, assembled from treeCopy.wat by the build. */
+  treeCopy: string;
+}
+
+/** The WebAssembly files in `dir`, where the build puts them beside the server's bundles. */
+export function wasmIn(dir: string): WasmPaths {
+  return { runtime: join(dir, 'web-tree-sitter.wasm'), python: join(dir, 'tree-sitter-python.wasm'), treeCopy: join(dir, 'tree-copy.wasm') };
 }
 
 /**
  * One web-tree-sitter parser for Python. Loading the runtime and grammar is done once per process;
  * every parse after that is synchronous.
  */
-let runtime: Promise<WasmRuntime> | undefined;
+let runtime: Promise<{ runtime: WasmRuntime; treeCopy?: TreeCopy }> | undefined;
 
-/** Loads web-tree-sitter's runtime once per process, keeping the module it fills in for `RawCursor`. */
-function loadRuntime(path: string): Promise<WasmRuntime> {
+/**
+ * Loads web-tree-sitter's runtime once per process, keeping the module it fills in for `RawCursor`, and
+ * the tree copy, given the runtime's memory (none where the runtime did not take the memory it was given).
+ */
+function loadRuntime(paths: WasmPaths): Promise<{ runtime: WasmRuntime; treeCopy?: TreeCopy }> {
   return (runtime ??= (async () => {
-    const module: Record<string, unknown> = { locateFile: () => path };
+    const memory = runtimeMemory();
+    const module: Record<string, unknown> = { locateFile: () => paths.runtime, wasmMemory: memory };
     await Parser.init(module);
-    return wasmRuntime(module);
+    const loaded = wasmRuntime(module);
+    if (loaded.HEAPU8.buffer !== memory.buffer) return { runtime: loaded };
+    return { runtime: loaded, treeCopy: await TreeCopy.load(await readFile(paths.treeCopy), memory, loaded) };
   })());
 }
 
@@ -35,9 +50,10 @@ export class PythonParser {
     private readonly runtime: WasmRuntime,
     /** Whether cursors read nodes from tree-sitter's memory (see `memoryLayoutAgrees`). */
     readonly directReads: boolean,
+    private readonly treeCopy: TreeCopy | undefined,
   ) {}
 
-  /** Whether trees are copied by walking tree-sitter's memory, without a cursor (see `memory`). */
+  /** Whether trees are copied by walking tree-sitter's memory, without a cursor (see `copyFromMemory`). */
   memoryWalks = false;
 
   /**
@@ -45,7 +61,7 @@ export class PythonParser {
    * memory, even where the layout check passes (for comparing the two).
    */
   static async load(paths: WasmPaths, options: { directReads?: boolean } = {}): Promise<PythonParser> {
-    const runtime = await loadRuntime(paths.runtime);
+    const { runtime, treeCopy } = await loadRuntime(paths);
     // Given the bytes: for a path, web-tree-sitter reads the file through `import()`, which code run from
     // V8's code cache cannot call (see main.ts).
     const language = await Language.load(await readFile(paths.python));
@@ -54,9 +70,9 @@ export class PythonParser {
     const sample = parser.parse(LAYOUT_SAMPLE);
     if (!sample) throw new Error('tree-sitter returned no tree');
     const direct = options.directReads !== false && memoryLayoutAgrees(runtime, sample);
-    const python = new PythonParser(parser, language, runtime, direct);
+    const python = new PythonParser(parser, language, runtime, direct, treeCopy);
     try {
-      if (direct) python.memoryWalks = sameCopy(copyArrays(python, sample), python.withMemoryWalks(() => copyArrays(python, sample)));
+      if (direct && treeCopy) python.memoryWalks = sameCopy(copyArrays(python, sample), python.withMemoryWalks(() => copyArrays(python, sample)));
     } catch {
       python.memoryWalks = false;
     } finally {
@@ -66,11 +82,19 @@ export class PythonParser {
   }
 
   /**
-   * What a walk of `tree` in tree-sitter's memory needs, where such walks copy trees: only once a walk
-   * of a sample parse that way gave what the cursor gives, node for node.
+   * `tree`'s nodes copied by walking tree-sitter's memory (see treeCopy.wat), where such walks copy
+   * trees: only once a walk of a sample parse that way gave what the cursor gives, node for node.
+   * Undefined where they do not, or where the tree nests deeper than the walk can recurse (a thousand
+   * brackets deep): the cursor copies it then. `namedFlags`: by type id, NAMED or 0.
    */
-  memory(tree: Tree): TreeMemory | undefined {
-    return this.memoryWalks ? treeMemory(this.runtime, tree) : undefined;
+  copyFromMemory(tree: Tree, namedFlags: Uint8Array, withErrors: boolean): NodeArrays | undefined {
+    if (!this.memoryWalks || !this.treeCopy) return undefined;
+    try {
+      return this.treeCopy.copy(treeMemory(this.runtime, tree), namedFlags, withErrors);
+    } catch (e) {
+      if (e instanceof RangeError) return undefined;
+      throw e;
+    }
   }
 
   private withMemoryWalks<T>(run: () => T): T {
@@ -86,6 +110,11 @@ export class PythonParser {
   /** The size of web-tree-sitter's WebAssembly memory, which grows with the trees alive at once and never shrinks. */
   wasmMemoryBytes(): number {
     return this.runtime.HEAP32.buffer.byteLength;
+  }
+
+  /** Whether `tree` has a syntax error. */
+  hasError(tree: Tree): boolean {
+    return this.directReads ? rootHasError(this.runtime, tree) : tree.rootNode.hasError;
   }
 
   /** A cursor over `tree` that calls the runtime directly; `close()` it when done. */

@@ -11,9 +11,12 @@ import type { Tree } from 'web-tree-sitter';
  * Only one `RawCursor` may walk at a time (there is one transfer buffer), and nothing else may call
  * into web-tree-sitter while it walks: the walk is synchronous, and `close()` ends it.
  *
- * Faster still, a whole tree can be copied with no call at all, by walking tree-sitter's memory the way
- * its cursor does (`TreeMemory`, `Copier.fromMemory` in mirror.ts): 47 ms for the benchmark corpus's
- * 812k nodes, against 122 ms with this cursor reading nodes directly.
+ * Faster still, a whole tree is copied with no call per node, by walking tree-sitter's memory the way
+ * its cursor does (`TreeMemory`; treeCopy.wat). Copying the benchmark corpus's 812k nodes took 122 ms
+ * with this cursor reading nodes directly, 47 ms walked that way in JavaScript (warm). Walked in
+ * WebAssembly, a first copy of its 999k nodes (as it is now) takes 41–73 ms, against 65–106 ms in
+ * JavaScript in the same sitting. The cursor copies what that walk cannot: a class body, nesting too
+ * deep for it.
  */
 
 /** The exports of web-tree-sitter's Emscripten module this cursor uses. */
@@ -32,6 +35,8 @@ export interface WasmRuntime {
   _ts_tree_cursor_end_index_wasm(tree: number): number;
   _ts_tree_cursor_current_node_wasm(tree: number): void;
   _ts_node_has_error_wasm(tree: number): number;
+  _malloc(size: number): number;
+  _free(address: number): void;
 }
 
 const REQUIRED: Array<keyof WasmRuntime> = [
@@ -46,6 +51,8 @@ const REQUIRED: Array<keyof WasmRuntime> = [
   '_ts_tree_cursor_end_index_wasm',
   '_ts_tree_cursor_current_node_wasm',
   '_ts_node_has_error_wasm',
+  '_malloc',
+  '_free',
 ];
 
 /** Checks that the module `Parser.init` filled in has every export the cursor calls. */
@@ -243,6 +250,19 @@ function publicTypesOf(language: Tree['language']): Uint16Array {
 }
 
 /**
+ * Whether `tree` has a syntax error (`ts_node_has_error` of its root), read from its root `Subtree`:
+ * only once `memoryLayoutAgrees` said reads may be. (`tree.rootNode` makes a node object to ask.)
+ */
+export function rootHasError(runtime: WasmRuntime, tree: Tree): boolean {
+  // `TSTree` starts with its root `Subtree`.
+  const address = (tree as unknown as Addressed)[0];
+  const heap8 = runtime.HEAPU8;
+  if (heap8[address + INLINE.flags] & 1) return (heap8[address + INLINE.flags] & INLINE_MISSING) !== 0;
+  const data = runtime.HEAP32[address >> 2];
+  return (heap8[data + HEAP.flagsHigh] & HEAP_MISSING) !== 0 || runtime.HEAP32[(data + HEAP.errorCost) >> 2] > 0;
+}
+
+/**
  * Whether reading nodes from memory gives what the runtime answers, for every node of `tree`: checked
  * once per process on a sample that has inline and heap leaves, aliases, keywords, a missing node, an
  * error, and characters outside the BMP. A runtime with another layout falls back to asking.
@@ -298,17 +318,16 @@ export const LAYOUT_SAMPLE = [
 ].join('\n');
 
 /**
- * What a walk of a whole tree in tree-sitter's memory needs, without a cursor: the heap views, and the
- * grammar's tables that tree-sitter's cursor consults (aliases, fields, public symbols) where the
- * `TSLanguage` in memory holds them (`tree_sitter/parser.h`, ABI 15, 32-bit pointers). Used only where
- * `memoryTreeAgrees` found a walk this way giving the cursor's nodes on a sample parse.
+ * What a walk of a whole tree in tree-sitter's memory needs, without a cursor (treeCopy.wat): where the
+ * tree's root is, and the grammar's tables that tree-sitter's cursor consults (aliases, fields, public
+ * symbols) where the `TSLanguage` in memory holds them (`tree_sitter/parser.h`, ABI 15, 32-bit
+ * pointers). Used only where a walk this way gave the cursor's nodes on a sample parse (`PythonParser.load`).
  */
 export interface TreeMemory {
-  u8: Uint8Array;
-  u16: Uint16Array;
-  i32: Int32Array;
   /** The address of the tree's root `Subtree`. */
   root: number;
+  /** The address of its `TSLanguage`. */
+  language: number;
   maxAliasLength: number;
   aliasSequences: number;
   fieldCount: number;
@@ -324,11 +343,9 @@ export function treeMemory(runtime: WasmRuntime, tree: Tree): TreeMemory {
   const u16 = runtime.HEAPU16;
   const language = (tree.language as unknown as Addressed)[0];
   return {
-    u8: runtime.HEAPU8,
-    u16,
-    i32,
     // `TSTree` starts with its root `Subtree`.
     root: (tree as unknown as Addressed)[0],
+    language,
     maxAliasLength: u16[(language + LANGUAGE.maxAliasLength) >> 1],
     aliasSequences: i32[(language + LANGUAGE.aliasSequences) >> 2],
     fieldCount: i32[(language + LANGUAGE.fieldCount) >> 2],
@@ -337,24 +354,3 @@ export function treeMemory(runtime: WasmRuntime, tree: Tree): TreeMemory {
     publicSymbolMap: i32[(language + LANGUAGE.publicSymbolMap) >> 2],
   };
 }
-
-/**
- * The rest of `Subtree`'s layout a walk without a cursor reads (see INLINE and HEAP): inline leaves'
- * flags and padding; heap nodes' padding, child count, flags, visible child count and production id.
- * A node's children are the `Subtree`s just before its heap data.
- */
-export const INLINE_LAYOUT = { paddingBytes: 6, visible: 1 << 1, extra: 1 << 3, missing: INLINE_MISSING } as const;
-export const HEAP_LAYOUT = {
-  paddingBytes: 4,
-  sizeBytes: HEAP.sizeBytes,
-  errorCost: HEAP.errorCost,
-  childCount: 36,
-  symbol: HEAP.symbol,
-  flags: 44,
-  flagsHigh: HEAP.flagsHigh,
-  visibleChildCount: 48,
-  productionId: 66,
-  visible: 1 << 0,
-  extra: 1 << 2,
-  missing: HEAP_MISSING,
-} as const;

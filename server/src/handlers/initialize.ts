@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
-import { PythonParser } from '../engine/parser';
+import { PythonParser, wasmIn } from '../engine/parser';
 import { VERSION } from '../version';
 import type { Workspace } from '../workspace';
 import { ANALYZE_WORKSPACE_COMMAND } from './executeCommand';
@@ -21,7 +20,7 @@ export function registerInitialize(connection: Connection, workspace: Workspace,
     workspace.roots = (params.workspaceFolders ?? [])
       .filter((f) => f.uri.startsWith('file:'))
       .map((f) => fileURLToPath(f.uri));
-    workspace.parser = await PythonParser.load({ runtime: join(__dirname, 'web-tree-sitter.wasm'), python: join(__dirname, 'tree-sitter-python.wasm') });
+    workspace.parser = await PythonParser.load(wasmIn(__dirname));
     return {
       serverInfo: { name: 'mldebt', version: VERSION },
       capabilities: {
