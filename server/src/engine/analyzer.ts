@@ -4,7 +4,7 @@ import { headerEnd } from './chunks';
 import { LineIndex } from './lineIndex';
 import { syntaxError, unusedSuppression } from './metaRules';
 import type { CellMap, Notebook } from './notebook';
-import { dispatch, walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
+import { dispatch, languageTables, walkNamed, type ChunkTree, type Listeners, type SyntaxTree } from './mirror';
 import type { Notebook as NotebookData } from './notebook';
 import type { Language, Node } from './parser';
 import type { AnyRule, Listener, Report, RuleOptions } from './rule';
@@ -421,30 +421,12 @@ class DispatchTable implements Listeners {
   }
 
   private add(table: Array<Listener[] | undefined>, type: string, fn: Listener): void {
-    const ids = namedTypeIds(this.language).get(type);
+    const ids = languageTables(this.language).namedIds.get(type);
     if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
     for (const id of ids) (table[id] ??= []).push(fn);
   }
 }
 
-const typeIds = new WeakMap<Language, Map<string, number[]>>();
-
-/** The ids of every named node type, by name. */
-function namedTypeIds(language: Language): Map<string, number[]> {
-  let ids = typeIds.get(language);
-  if (!ids) {
-    ids = new Map();
-    for (let id = 0; id < language.nodeTypeCount; id++) {
-      const name = language.nodeTypeForId(id);
-      if (!name || !language.nodeTypeIsNamed(id)) continue;
-      const list = ids.get(name);
-      if (list) list.push(id);
-      else ids.set(name, [id]);
-    }
-    typeIds.set(language, ids);
-  }
-  return ids;
-}
 
 function describe(node: Node): string {
   const t = node.text.trim().split('\n')[0];

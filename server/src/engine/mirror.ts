@@ -973,11 +973,13 @@ export interface LanguageTables {
   moduleTypeId: number;
   /** Of the types with one id, for loops over every node. */
   typeIds: { comment: number; string: number };
+  /** The ids of every named type, by name (some names have more than one). */
+  namedIds: Map<string, number[]>;
 }
 
 const tableCache = new WeakMap<Language, LanguageTables>();
 
-function languageTables(language: Language): LanguageTables {
+export function languageTables(language: Language): LanguageTables {
   let tables = tableCache.get(language);
   if (!tables) {
     const names: string[] = [];
@@ -993,7 +995,12 @@ function languageTables(language: Language): LanguageTables {
       fields.push(name);
       if (name) fieldIds.set(name, id);
     }
-    tables = { names, named, namedFlags: Uint8Array.from(named, (n) => (n ? NAMED : 0)), fields, fieldIds, moduleTypeId: language.idForNodeType('module', true) ?? 0, typeIds: { comment: language.idForNodeType('comment', true) ?? -1, string: language.idForNodeType('string', true) ?? -1 } };
+    const namedIds = new Map<string, number[]>();
+    names.forEach((name, id) => {
+      if (name && named[id]) namedIds.set(name, [...(namedIds.get(name) ?? []), id]);
+    });
+    const only = (name: string): number => namedIds.get(name)?.[0] ?? -1;
+    tables = { names, named, namedFlags: Uint8Array.from(named, (n) => (n ? NAMED : 0)), fields, fieldIds, moduleTypeId: only('module'), typeIds: { comment: only('comment'), string: only('string') }, namedIds };
     tableCache.set(language, tables);
   }
   return tables;
