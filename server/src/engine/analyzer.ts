@@ -427,7 +427,6 @@ class DispatchTable implements Listeners {
   }
 }
 
-
 function describe(node: Node): string {
   const t = node.text.trim().split('\n')[0];
   return t ? JSON.stringify(t.length > 30 ? t.slice(0, 30) + '…' : t) : 'end of input';
