@@ -15,11 +15,12 @@ export function loadEngine(): Promise<Engine> {
 }
 
 /**
- * A module's copy as a live document has it on opening: large classes in pieces (a copy for one
- * analysis, `Engine.copy`, keeps them whole).
+ * A module's copy as a live document has it once edits have reached each of its large classes: large
+ * classes in pieces. (On opening, a live document keeps them whole until an edit reaches them, as a
+ * copy for one analysis, `Engine.copy`, does.)
  */
 export function liveCopy(engine: Engine, text: string, forced: readonly number[] = []): SyntaxTree {
-  const module = new ChunkedModule(engine.parser, true);
+  const module = new ChunkedModule(engine.parser, true, true);
   module.update(text, forced);
   const copy = module.syntax();
   // The copy is JavaScript arrays: tree-sitter's trees can go.

@@ -705,6 +705,47 @@ describe('a large class, live', () => {
     ].join('\n');
   }
 
+  it('is kept whole on opening, and cut into its pieces by the first edit that reaches it', async () => {
+    const engine = await loadEngine();
+    const rules = activeRules(RULES, {});
+    const second = sharedState().replace('import pandas as pd\n', '').replaceAll('Pipeline', 'Other').replace('def after():\n    pass\n', '');
+    let text = `${sharedState()}\n\n${second}`;
+    const doc = new PythonDocument(engine.parser, text, 1);
+    const hosts = () => doc.syntax().chunks.filter((c) => c.host).length;
+    const headers = () => doc.syntax().chunks.filter((c) => c.hostIndex !== -1).length;
+    // Two large classes, each one chunk: no class hosts its body's statements yet.
+    expect(doc.syntax().chunks.length).toBeLessThan(6);
+    expect(headers()).toBe(0);
+    const analyzed = () => doc.analyze(rules).findings.map((f) => `${f.ruleId} ${f.start}`);
+    const fresh = () => engine.analyzeSource(text, rules).findings.map((f) => `${f.ruleId} ${f.start}`);
+    expect(analyzed()).toEqual(fresh());
+    const parse = vi.spyOn(engine.parser, 'parse');
+
+    // An edit in the first class: the class is cut from the nodes it had, and only the method edited is
+    // parsed again. The second class stays one chunk.
+    text = replaceFirst(doc, text, 'return 7\n', 'return 77\n');
+    expect(Math.max(...parse.mock.calls.map((call) => call[0].length))).toBeLessThan(200);
+    expect(headers()).toBe(1);
+    expect(hosts()).toBeGreaterThan(80);
+    expect(doc.syntax().rootNode.toString()).toBe(engine.copy(text).rootNode.toString());
+    expect(analyzed()).toEqual(fresh());
+
+    // Then in the second: both are now as a live module that made their pieces on opening has them.
+    parse.mockClear();
+    const at = text.indexOf('class Other');
+    text = `${text.slice(0, at)}${text.slice(at).replace('return 9\n', 'return 99\n')}`;
+    const lines = new LineIndex(doc.source);
+    const from = doc.source.indexOf('return 9\n', at);
+    doc.update([{ range: { start: lines.positionAt(from), end: lines.positionAt(from + 'return 9\n'.length) }, text: 'return 99\n' }], doc.version + 1);
+    expect(doc.source).toBe(text);
+    expect(Math.max(...parse.mock.calls.map((call) => call[0].length))).toBeLessThan(200);
+    expect(headers()).toBe(2);
+    expectLikeFresh(doc.syntax(), liveCopy(engine, text));
+    expect(analyzed()).toEqual(fresh());
+    parse.mockRestore();
+    doc.dispose();
+  });
+
   it('notices a space typed inside a triple quote, or after a backslash, though the space itself is neutral', async () => {
     const engine = await loadEngine();
     for (const [needle, offset] of [['."""\n', 2], ['\\n', 1]] as const) {
@@ -803,6 +844,13 @@ describe('a large class, live', () => {
       text = replaceFirst(doc, text, from, to);
       walked.length = 0;
     };
+
+    // Opened, the class is one chunk. The first keystroke in it cuts it into its pieces, each a chunk of
+    // its own, which are all walked once: every method of the class, and not the function after it.
+    edit('return 3\n', 'return 33\n');
+    expect(findings()).toEqual(['self.frame.values']);
+    expect(walked).toHaveLength(82);
+    expect(walked).not.toContain('after');
 
     // A keystroke in one helper: that method is walked again, and no other. The one with a finding
     // keeps it with its fix, moved with the method (dataframe-values' fixes are `chunkFixes`).

@@ -35,6 +35,11 @@ interface Chunk {
    * there is scanned from this chunk, though it may be chunks later, and may move the chunks between.
    */
   reach?: number;
+  /**
+   * For a large class a live module parsed afresh kept whole (see `parseChunk`): its nodes, from which
+   * the first edit that reaches it cuts its pieces (see `splitDeferred`).
+   */
+  whole?: NodeArrays;
 }
 
 interface Layout {
@@ -85,12 +90,14 @@ export class ChunkedModule {
 
   /**
    * `live`: a live document, which edits follow. Each chunk keeps its tree-sitter tree for incremental
-   * re-parses, and a large class is parsed in pieces (see `split`). A module parsed for one analysis
-   * keeps no tree; without a syntax error it is one chunk (one per notebook cell; see `parseFresh`).
+   * re-parses, and a large class is parsed in pieces (see `split`): by the first edit that reaches it,
+   * or with `piecesAtOpen` when the module is parsed afresh. A module parsed for one analysis keeps no
+   * tree; without a syntax error it is one chunk (one per notebook cell; see `parseFresh`).
    */
   constructor(
     private readonly parser: PythonParser,
     private readonly live: boolean,
+    private readonly piecesAtOpen = false,
   ) {}
 
   /** Parses `text` and copies it: for one analysis, keeping nothing of tree-sitter's. */
@@ -135,6 +142,7 @@ export class ChunkedModule {
   }
 
   private edited(builder: SyntaxTreeBuilder, old: Chunk[], text: string, forced: readonly number[], edit: TextSpan): Chunk[] {
+    this.splitDeferred(old, edit);
     const delta = edit.newEnd - edit.oldEnd;
     // The chunk holding the edit's start, and the one before it: the edit may join the two.
     const holding = lastStartingBy(old, edit.start, 0);
@@ -280,6 +288,24 @@ export class ChunkedModule {
   }
 
   /**
+   * Cuts the large classes kept whole (see `parseChunk`) that hold the edit into their pieces, as of the
+   * text before it, which parsed without an error: the edit then finds the class as if it had been in
+   * pieces from the start, and re-parses the piece it is in.
+   */
+  private splitDeferred(old: Chunk[], edit: TextSpan): void {
+    let before: SyntaxTreeBuilder | undefined;
+    for (let k = Math.max(0, lastStartingBy(old, edit.start, 0)); k < old.length && old[k].start <= edit.oldEnd; k++) {
+      const { whole, start, end, reach } = old[k];
+      if (!whole) continue;
+      // The pieces' copies are made in a copy of the text before the edit, as an earlier version's are.
+      before ??= SyntaxTree.build(this.text, this.parser.language, true);
+      const split = this.split(before, this.text, start, end, { whole });
+      if (split) old[k] = reach === undefined ? split : { ...split, reach };
+      else delete old[k].whole;
+    }
+  }
+
+  /**
    * The chunk the edit is in, with the same extent: re-parsed incrementally where its tree has no
    * syntax error, and afresh where the result has one (or the old tree had one). tree-sitter does not
    * promise that an incremental parse of broken code recovers from the error as a parse of the text
@@ -303,10 +329,15 @@ export class ChunkedModule {
   /** `whole`: the chunk's nodes, cut from a parse of the module (see `parseFresh`). */
   private parseChunk(builder: SyntaxTreeBuilder, text: string, start: number, end: number, whole?: NodeArrays): Chunk {
     // Pieces serve the edits of a live document. For one analysis, a class cut from a parse of the module
-    // without errors stays whole: its pieces would hold the same trees. Any other large chunk is parsed
-    // as a live document's is (the rest of a class after a line in column 0 reads differently in pieces).
-    const pieces = this.live || !whole || !chunkHead(text, start, end)?.isClass;
-    const split = end - start >= CLASS_SPLIT && pieces ? this.split(builder, text, start, end, { whole }) : undefined;
+    // without errors stays whole: its pieces would hold the same trees. So does a live document's until
+    // an edit reaches it (see `splitDeferred`): most classes of a file just opened are never edited, and
+    // cutting each into pieces, and then analysing each piece, costs its first diagnostics. Any other
+    // large chunk is parsed as a live document's is (the rest of a class after a line in column 0 reads
+    // differently in pieces).
+    const large = end - start >= CLASS_SPLIT;
+    const isClass = large && whole !== undefined && chunkHead(text, start, end)?.isClass === true;
+    if (isClass && this.live && !this.piecesAtOpen) return { start, end, tree: undefined, copy: builder.adopt(whole, start), whole };
+    const split = large && (this.live || !isClass) ? this.split(builder, text, start, end, { whole }) : undefined;
     if (split) return split;
     return whole ? { start, end, tree: undefined, copy: builder.adopt(whole, start) } : this.parseWhole(builder, text, start, end);
   }
