@@ -1109,6 +1109,34 @@ describe('the live notebook', () => {
   });
 });
 
+describe('a live notebook opened', () => {
+  it('is parsed cell by cell: only the chunks of a cell with a syntax error are parsed alone', async () => {
+    const engine = await loadEngine();
+    // Each cell long enough to make several chunks.
+    const statements = (name: string) => Array.from({ length: 60 }, (_, i) => `${name}_${i} = compute(${i})\n`).join('');
+    const sources = [`import numpy as np\n${statements('a')}`, `${statements('b')}broken = (1,\n${statements('c')}`, statements('d')];
+    const cells: LiveCell[] = sources.map((text, i) => ({ id: `cell${i}`, kind: 'code', text, version: 1, executionOrder: i + 1 }));
+    const parse = vi.spyOn(engine.parser, 'parse');
+    const doc = new NotebookDocument(engine.parser, cells, 1);
+    doc.syntax();
+    const texts = parse.mock.calls.map((call) => call[0]);
+    parse.mockRestore();
+    const module = engine.analyzeNotebook(doc.asNotebook(), []).module!;
+    const { chunks } = doc.syntax();
+    const [second, third] = module.cells.segments.slice(1).map((c) => c.start);
+    const inBroken = chunks.filter((c) => c.base >= second && c.base < third).length;
+    expect(chunks.length).toBeGreaterThan(6);
+    expect(inBroken).toBe(2);
+    // One parse per cell, then one per chunk of the broken cell; the whole notebook is never parsed.
+    expect(texts).toHaveLength(sources.length + inBroken);
+    expect(texts.slice(0, 2)).toEqual(sources.slice(0, 2).map((t) => `${t}\n`));
+    expect(texts.every((t) => t.length < module.text.length)).toBe(true);
+    // The trees are those of each chunk parsed alone, which a check of the notebook on disk gives.
+    expect(doc.syntax().rootNode.toString()).toBe(engine.copy(module.text, module.cells.segments.map((c) => c.start)).rootNode.toString());
+    doc.dispose();
+  });
+});
+
 describe('a cell that starts with a decorator', () => {
   it('is split live as a fresh parse splits it, whether the scan starts at the cell or passes through it', async () => {
     const engine = await loadEngine();

@@ -351,23 +351,55 @@ export class ChunkedModule {
    * scan would read it differently (see `scanReadsAlike`): it is then chunked as a live document is.
    */
   private parseFresh(builder: SyntaxTreeBuilder, text: string, forced: readonly number[]): Chunk[] {
+    const cells = [0, ...forced.filter((f, i) => f > 0 && f < text.length && f !== forced[i - 1])];
+    if (!this.live) {
+      const whole = this.parseClean(text);
+      if (whole && scanReadsAlike(whole, text, this.parser.language)) {
+        const cut = cutAt(whole, cells, text.length);
+        if (cut) return cut.map((arrays, i) => ({ start: cells[i], end: cells[i + 1] ?? text.length, tree: undefined, copy: builder.adopt(arrays, cells[i]) }));
+      }
+      return this.parseChunks(builder, text, chunkStarts(text, 0, forced), text.length, whole, 0, []);
+    }
+    // Live, a notebook is parsed cell by cell (no chunk crosses a cell): a cell with a syntax error then
+    // has only its own chunks parsed alone, and the parser's loop, called once per cell, runs in
+    // optimized code after the first few cells instead of in baseline code for the whole notebook.
+    const reaches: number[] = [];
+    const starts = chunkStarts(text, 0, forced, undefined, reaches);
+    const chunks: Chunk[] = [];
+    for (let k = 0, c = 1; k < starts.length; ) {
+      // The chunks from `starts[k]` up to the next cell.
+      while (c < cells.length && cells[c] <= starts[k]) c++;
+      const next = c < cells.length ? cells[c] : text.length + 1;
+      const first = k;
+      do k++;
+      while (k < starts.length && starts[k] < next);
+      const from = starts[first];
+      const to = starts[k] ?? text.length;
+      const cell = from === 0 && to === text.length ? text : text.slice(from, to);
+      chunks.push(...this.parseChunks(builder, text, starts.slice(first, k), to, this.parseClean(cell), from, reaches.slice(first, k)));
+    }
+    return chunks;
+  }
+
+  /** The copy of a parse of `text`, when it has no syntax error. */
+  private parseClean(text: string): NodeArrays | undefined {
     const tree = this.parser.parse(text);
-    let whole: NodeArrays | undefined;
     try {
-      whole = this.parser.hasError(tree) ? undefined : copyArrays(this.parser, tree);
+      return this.parser.hasError(tree) ? undefined : copyArrays(this.parser, tree);
     } finally {
       tree.delete();
     }
-    if (whole && !this.live && scanReadsAlike(whole, text, this.parser.language)) {
-      const starts = [0, ...forced.filter((f, i) => f > 0 && f < text.length && f !== forced[i - 1])];
-      const cut = cutAt(whole, starts, text.length);
-      if (cut) return cut.map((arrays, i) => ({ start: starts[i], end: starts[i + 1] ?? text.length, tree: undefined, copy: builder.adopt(arrays, starts[i]) }));
-    }
-    const reaches: number[] = [];
-    const starts = chunkStarts(text, 0, forced, undefined, reaches);
-    const cut = whole && cutAt(whole, starts, text.length);
+  }
+
+  /**
+   * The chunks at `starts`, the last up to `end`: cut from `whole`, the copy of a parse of the text from
+   * `from` to `end`, where no top-level node of it crosses a start; else each parsed alone. `reaches`:
+   * what the scan noted of them (see `Chunk.reach`), by their index in `starts`.
+   */
+  private parseChunks(builder: SyntaxTreeBuilder, text: string, starts: readonly number[], end: number, whole: NodeArrays | undefined, from: number, reaches: readonly number[]): Chunk[] {
+    const cut = whole && cutAt(whole, from === 0 ? starts : starts.map((s) => s - from), end - from);
     return starts.map((start, i) => {
-      const chunk = this.parseChunk(builder, text, start, starts[i + 1] ?? text.length, cut?.[i]);
+      const chunk = this.parseChunk(builder, text, start, starts[i + 1] ?? end, cut?.[i]);
       if (this.live && reaches[i] !== undefined) chunk.reach = reaches[i];
       return chunk;
     });
