@@ -20,6 +20,9 @@ import type { RawCursor } from './wasmCursor';
 export const ERROR_TYPE_ID = 0xffff;
 
 const NAMED = 1;
+/** What `ChunkTree.findNested` does with a node of a type (0: passes it): returns it, or looks into it. */
+export const FOUND = 1;
+export const OPEN = 2;
 const MISSING = 2;
 const HAS_ERROR = 4;
 /** A node of a class header whose body statements are in other chunks: the body block and what holds it. */
@@ -141,6 +144,31 @@ export class ChunkTree {
   hasError(): boolean {
     for (const i of this.top) if (this.flags[i] & HAS_ERROR) return true;
     return false;
+  }
+
+  /**
+   * The named nodes outside class bodies, from the top level down, whose type `pick` (by type id) marks
+   * `FOUND`, looking into the named children of those it marks `OPEN`: no object is made for the nodes
+   * passed on the way.
+   */
+  findNested(pick: Uint8Array): SyntaxNode[] {
+    let found: SyntaxNode[] | undefined;
+    const { types, flags, after } = this;
+    const visit = (from: number, to: number): void => {
+      for (let c = from; c < to; c = after[c]) {
+        if (!(flags[c] & NAMED)) continue;
+        const p = pick[types[c]];
+        if (p === FOUND) (found ??= []).push(this.node(c));
+        else if (p === OPEN) visit(c + 1, after[c]);
+      }
+    };
+    for (const i of this.top) {
+      if (this.isHosted(i) || !(flags[i] & NAMED)) continue;
+      const p = pick[types[i]];
+      if (p === FOUND) (found ??= []).push(this.node(i));
+      else if (p === OPEN) visit(i + 1, after[i]);
+    }
+    return found ?? NO_CHILDREN;
   }
 
   /** Whether the top-level node at `index` is a statement of a class body (not of the module). */

@@ -1,4 +1,4 @@
-import type { ChunkTree, SyntaxTree } from './mirror';
+import { FOUND, OPEN, type ChunkTree, type LanguageTables, type SyntaxTree } from './mirror';
 import { detachStrings } from './detach';
 import type { Node } from './parser';
 import { calleeOf } from './syntax';
@@ -642,18 +642,23 @@ function kindOfFactory(q: string): ValueKind | undefined {
 }
 
 /** The import statements of a chunk that are module-level (in blocks too, not in a class body), in order. */
-function importStatements(chunk: ChunkTree): Node[] {
-  const found: Node[] = [];
-  const visit = (statements: Node[]): void => {
-    for (const s of statements) {
-      if (s.type === 'import_statement' || s.type === 'import_from_statement') found.push(s);
-      else if (BLOCK_HOLDERS.has(s.type)) visit(blocksOf(s));
-    }
-  };
-  // A statement of a class body is not module-level.
-  visit(chunk.top.filter((i) => !chunk.isHosted(i)).map((i) => chunk.node(i)));
-  return found;
+/** The module-level import statements of a chunk (a statement of a class body is not module-level). */
+function importStatements(chunk: ChunkTree): readonly Node[] {
+  let pick = importPicks.get(chunk.tables);
+  if (!pick) {
+    const { names } = chunk.tables;
+    pick = new Uint8Array(names.length);
+    names.forEach((name, id) => {
+      if (name === 'import_statement' || name === 'import_from_statement') pick![id] = FOUND;
+      else if (BLOCK_HOLDERS.has(name)) pick![id] = OPEN;
+    });
+    importPicks.set(chunk.tables, pick);
+  }
+  return chunk.findNested(pick);
 }
+
+/** For `importStatements`, by language: what `findNested` does with each type. */
+const importPicks = new Map<LanguageTables, Uint8Array>();
 
 /** What a chunk without an import statement imports: one list for them all, never added to. */
 const NO_IMPORTS: ModuleChange[] = Object.freeze([]) as unknown as ModuleChange[];
@@ -672,10 +677,6 @@ const BLOCK_HOLDERS = new Set([
   'if_statement', 'else_clause', 'elif_clause', 'try_statement', 'except_clause', 'finally_clause', 'with_statement',
   'block', 'except_group_clause',
 ]);
-
-function blocksOf(node: Node): Node[] {
-  return node.namedChildren.filter((n): n is Node => n !== null);
-}
 
 /** `a.b.c` for an identifier or a chain of attribute accesses on identifiers; otherwise undefined. */
 export function dottedName(node: Node): string | undefined {
