@@ -156,18 +156,14 @@ export class ChunkTree {
     const { types, flags, after } = this;
     const visit = (from: number, to: number): void => {
       for (let c = from; c < to; c = after[c]) {
-        if (!(flags[c] & NAMED)) continue;
+        // (From 0 the loop goes over the top-level nodes, of which a class body's statements are not.)
+        if (!(flags[c] & NAMED) || (from === 0 && this.isHosted(c))) continue;
         const p = pick[types[c]];
         if (p === FOUND) (found ??= []).push(this.node(c));
         else if (p === OPEN) visit(c + 1, after[c]);
       }
     };
-    for (const i of this.top) {
-      if (this.isHosted(i) || !(flags[i] & NAMED)) continue;
-      const p = pick[types[i]];
-      if (p === FOUND) (found ??= []).push(this.node(i));
-      else if (p === OPEN) visit(i + 1, after[i]);
-    }
+    visit(0, this.count);
     return found ?? NO_CHILDREN;
   }
 
