@@ -149,14 +149,18 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
     failed.add(active.rule);
     ruleErrors.push(`${active.rule.meta.id}: ${(e as Error).stack ?? String(e)}`);
   };
-  /** The rule each node listener belongs to (the semantic model's belong to none). */
-  const owners = new Map<Listener, ActiveRule>();
+  /** Each rule's node listeners, by rule: where a listener that threw is looked for (the semantic model's are in none). */
+  const made: Array<{ active: ActiveRule; listeners: Record<string, unknown> }> = [];
+  const ownerOf = (listener: Listener): ActiveRule | undefined => {
+    for (const { active, listeners } of made) for (const key in listeners) if (listeners[key] === listener) return active;
+    return undefined;
+  };
   // A rule whose listener throws is done for this analysis: its listeners give way to one that does nothing.
   const listenerFailed = (listener: Listener, e: unknown): void => {
-    const active = owners.get(listener);
+    const active = ownerOf(listener);
     if (!active) throw e;
     fail(active, e);
-    for (const table of [everything, shared]) table?.replace((fn) => owners.get(fn) === active, NOTHING);
+    for (const table of [everything, shared]) table?.replace((fn) => ownerOf(fn) === active, NOTHING);
   };
   // Two tables: every listener, and every listener but the local rules' (for chunks they can skip).
   const everything = new DispatchTable(tree.language, listenerFailed);
@@ -217,8 +221,11 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         if (entry) current!.reports.push(entry);
       },
     });
-    const targets = meta.local || !shared ? [everything] : [everything, shared];
-    for (const [key, fn] of Object.entries(listeners)) {
+    const both = !meta.local && shared !== undefined;
+    made.push({ active, listeners });
+    // (A for-in over the listeners and their keys read from a cache: done for every rule of every file.)
+    for (const key in listeners) {
+      const fn = listeners[key];
       if (!fn) continue;
       if (key === 'module:exit') {
         const exit = guard(active, fn as () => void);
@@ -231,9 +238,9 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         if (!meta.local) allLocal = false;
         // Called as it is for every node of its type: a wrapper per call costs more than the listener.
         const listener = fn as Listener;
-        owners.set(listener, active);
-        if (key.endsWith(':exit')) for (const t of targets) t.onExit(key.slice(0, -5), listener);
-        else for (const t of targets) t.on(key, listener);
+        const { exit, ids } = listenerKey(tree.language, key);
+        everything.add(exit, ids, listener);
+        if (both) shared.add(exit, ids, listener);
       }
     }
   }
@@ -413,18 +420,42 @@ class DispatchTable implements Listeners {
   }
 
   on(type: string, fn: Listener): void {
-    this.add(this.enter, type, fn);
+    const key = listenerKey(this.language, type);
+    this.add(key.exit, key.ids, fn);
   }
 
   onExit(type: string, fn: Listener): void {
-    this.add(this.exit, type, fn);
+    this.add(true, listenerKey(this.language, type).ids, fn);
   }
 
-  private add(table: Array<Listener[] | undefined>, type: string, fn: Listener): void {
-    const ids = languageTables(this.language).namedIds.get(type);
-    if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
-    for (const id of ids) (table[id] ??= []).push(fn);
+  /** `fn` for the nodes of the types `ids`, as they are entered or (`exit`) left. */
+  add(exit: boolean, ids: readonly number[], fn: Listener): void {
+    const table = exit ? this.exit : this.enter;
+    for (let k = 0; k < ids.length; k++) (table[ids[k]] ??= []).push(fn);
   }
+}
+
+/** What a listener's key (`call`, `call:exit`) names: the type ids it listens to, and when. */
+interface ListenerKey {
+  exit: boolean;
+  ids: readonly number[];
+}
+
+const listenerKeys = new WeakMap<Language, Map<string, ListenerKey>>();
+
+/** The type ids and moment a listener key names in `language`, read once per key. */
+function listenerKey(language: Language, key: string): ListenerKey {
+  let keys = listenerKeys.get(language);
+  if (!keys) listenerKeys.set(language, (keys = new Map()));
+  let known = keys.get(key);
+  if (!known) {
+    const exit = key.endsWith(':exit');
+    const type = exit ? key.slice(0, -':exit'.length) : key;
+    const ids = languageTables(language).namedIds.get(type);
+    if (!ids) throw new Error(`unknown node type ${JSON.stringify(type)} in a rule listener`);
+    keys.set(key, (known = { exit, ids }));
+  }
+  return known;
 }
 
 function describe(node: Node): string {
