@@ -383,8 +383,10 @@ export class SemanticModel {
     }
     if (node.type === 'attribute') {
       const base = this.qualifiedName(node.childForFieldName('object'));
+      // (Most chains lead to no import: their attribute is not looked for.)
+      if (!base) return undefined;
       const attr = node.childForFieldName('attribute');
-      return base && attr ? `${base}.${attr.text}` : undefined;
+      return attr ? `${base}.${attr.text}` : undefined;
     }
     return undefined;
   }
