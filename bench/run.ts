@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
+import { serverExecArgv } from '../client/src/serverEnvironment';
 import { TestClient } from '../test/support/lspClient';
 import { buildCorpus, ML_HEADER } from './corpus';
 import { firstDiagnostics, notebookLatency, stat, summarize, typingLatency, WARM_AFTER, type LatencyResult, type LatencySessions, type Stat } from './latency';
@@ -83,11 +84,16 @@ async function main(): Promise<void> {
   writeFileSync(listFile, corpus.files.join('\n'));
   console.log(`corpus: ${corpus.files.length} files, ${corpus.lines} lines (${corpus.notebookLines} in notebooks), in ${dir}`);
 
-  const samples: Record<string, Sample[]> = { floor: [], mldebt: [], cli: [], ruff: [] };
+  const samples: Record<string, Sample[]> = { floor: [], mldebt: [], floorServer: [], mldebtServer: [], cli: [], ruff: [] };
+  // The floor and the check again, each in a process started with the Node options the language server
+  // starts with (where the editor runs the engine over a workspace); the CLI runs with Node's defaults.
+  const serverOptions = serverExecArgv();
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, so that drift in the machine's speed touches every variant alike.
     samples.floor.push(runWorker('floor', listFile));
     samples.mldebt.push(runWorker('mldebt', listFile));
+    samples.floorServer.push(runWorker('floor', listFile, serverOptions));
+    samples.mldebtServer.push(runWorker('mldebt', listFile, serverOptions));
     samples.ruff.push(runWorker('ruff', listFile));
     samples.cli.push(runCli(dir));
     process.stdout.write(`round ${round + 1}/${ROUNDS}\r`);
@@ -128,8 +134,9 @@ async function main(): Promise<void> {
     corpus: { files: corpus.files.length, lines: corpus.lines, notebookLines: corpus.notebookLines },
     rounds: ROUNDS,
     throughput,
-    ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor') },
-    pairedRatios: { checkOverFloor: paired('mldebt', 'floor'), checkOverRuff: paired('mldebt', 'ruff'), cliOverFloor: paired('cli', 'floor') },
+    serverOptions,
+    ratios: { checkOverFloor: ratio('mldebt', 'floor'), checkOverRuff: ratio('mldebt', 'ruff'), cliOverFloor: ratio('cli', 'floor'), checkOverFloorServerOptions: ratio('mldebtServer', 'floorServer') },
+    pairedRatios: { checkOverFloor: paired('mldebt', 'floor'), checkOverRuff: paired('mldebt', 'ruff'), cliOverFloor: paired('cli', 'floor'), checkOverFloorServerOptions: paired('mldebtServer', 'floorServer') },
     typing: { file10k: typing10k, file5k: typing5k, notebook300: notebook },
     firstDiagnosticsSmallFile: small,
     firstDiagnosticsSmallFileNoCodeCache: uncached,
@@ -153,7 +160,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(
-  results: { ratios: Record<string, number>; pairedRatios: Record<string, Stat> },
+  results: { serverOptions: string[]; ratios: Record<string, number>; pairedRatios: Record<string, Stat> },
   t: Record<string, { ms: Stat; rssMB: Stat; linesPerSecond: number; findings?: number }>,
   typing10k: LatencySessions,
   typing5k: LatencySessions,
@@ -169,10 +176,14 @@ function printTable(
   console.log(row('mldebt, every rule, in process', 'mldebt'));
   console.log(row('mldebt check (CLI process)', 'cli'));
   console.log(row('Ruff WASM (E4,E7,E9,F,PD,NPY,ERA,FIX,TD)', 'ruff'));
-  console.log(`\ncheck / floor = ${results.ratios.checkOverFloor.toFixed(2)}, check / Ruff = ${results.ratios.checkOverRuff.toFixed(2)}, CLI / floor = ${results.ratios.cliOverFloor.toFixed(2)} (ratios of the medians)`);
-  const p = (r: Stat) => `${r.median.toFixed(2)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+  const options = results.serverOptions.map((o) => `\`${o}\``).join(' ');
+  console.log(row(`parse floor, with the server's Node options (${options})`, 'floorServer'));
+  console.log(row(`mldebt, every rule, in process, with the server's Node options`, 'mldebtServer'));
+  const r = results.ratios;
+  console.log(`\ncheck / floor = ${r.checkOverFloor.toFixed(2)}, check / Ruff = ${r.checkOverRuff.toFixed(2)}, CLI / floor = ${r.cliOverFloor.toFixed(2)}; with the server's options, check / floor = ${r.checkOverFloorServerOptions.toFixed(2)} (ratios of the medians)`);
+  const p = (x: Stat) => `${x.median.toFixed(2)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})`;
   const pr = results.pairedRatios;
-  console.log(`round by round, median (min–max): check / floor = ${p(pr.checkOverFloor)}, check / Ruff = ${p(pr.checkOverRuff)}, CLI / floor = ${p(pr.cliOverFloor)}`);
+  console.log(`round by round, median (min–max): check / floor = ${p(pr.checkOverFloor)}, check / Ruff = ${p(pr.checkOverRuff)}, CLI / floor = ${p(pr.cliOverFloor)}; with the server's options, check / floor = ${p(pr.checkOverFloorServerOptions)}`);
   const one = (x: Stat) => (x.min === x.max ? x.median.toFixed(1) : `${x.median.toFixed(1)} (${x.min.toFixed(1)}–${x.max.toFixed(1)})`);
   const lat = (name: string, l: LatencySessions) =>
     `| ${name} | ${l.edits} | ${one(l.p50)} | ${one(l.p95)} | ${one(l.p95AfterWarmUp)} | ${one(l.max)} | ${f(l.startToFirstDiagnosticsMs.median)} (${f(l.startToFirstDiagnosticsMs.min)}–${f(l.startToFirstDiagnosticsMs.max)}) | ${f(l.serverRssMB.median)} |`;
