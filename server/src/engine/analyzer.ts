@@ -420,8 +420,7 @@ class DispatchTable implements Listeners {
   }
 
   on(type: string, fn: Listener): void {
-    const key = listenerKey(this.language, type);
-    this.add(key.exit, key.ids, fn);
+    this.add(false, listenerKey(this.language, type).ids, fn);
   }
 
   onExit(type: string, fn: Listener): void {
