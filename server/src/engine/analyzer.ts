@@ -221,7 +221,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         if (entry) current!.reports.push(entry);
       },
     });
-    const both = !meta.local && shared !== undefined;
+    const alsoShared = !meta.local && shared !== undefined;
     made.push({ active, listeners });
     // (A for-in over the listeners and their keys read from a cache: done for every rule of every file.)
     for (const key in listeners) {
@@ -240,7 +240,7 @@ export function analyze(input: AnalysisInput, rules: readonly ActiveRule[]): Ana
         const listener = fn as Listener;
         const { exit, ids } = listenerKey(tree.language, key);
         everything.add(exit, ids, listener);
-        if (both) shared.add(exit, ids, listener);
+        if (alsoShared) shared.add(exit, ids, listener);
       }
     }
   }
